@@ -1,0 +1,51 @@
+// The foundation: a dev node produces and finalizes blocks, shows WTL, and includes a transfer.
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { submit, useNode, waitFor } from '../lib/node.mjs';
+
+const { ctx, test } = useNode();
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+
+test('chain properties show the WTL token with 12 decimals', async () => {
+  const properties = await ctx.api.rpc.system.properties();
+  assert.deepEqual(properties.tokenSymbol.unwrap().map(String), ['WTL']);
+  assert.deepEqual(properties.tokenDecimals.unwrap().map((d) => d.toNumber()), [12]);
+  assert.equal(properties.ss58Format.unwrap().toNumber(), 42);
+  assert.equal(ctx.api.registry.chainDecimals[0], 12);
+  assert.equal(ctx.api.registry.chainTokens[0], 'WTL');
+});
+
+test('the runtime exposes the pallets of the interface contract', async () => {
+  const pallets = ctx.api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+  for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo']) {
+    assert.ok(pallets.includes(name), `pallet ${name} missing from ${pallets}`);
+  }
+  assert.equal(ctx.api.runtimeVersion.specName.toString(), 'wattle');
+});
+
+test('Aura produces blocks and GRANDPA finalizes them', async () => {
+  await waitFor(async () => (await ctx.api.rpc.chain.getHeader()).number.toNumber() >= 3, 60_000);
+  await waitFor(async () => {
+    const finalized = await ctx.api.rpc.chain.getFinalizedHead();
+    return (await ctx.api.rpc.chain.getHeader(finalized)).number.toNumber() >= 2;
+  }, 60_000);
+});
+
+test('a balance transfer from Alice is included and its event decodes', async () => {
+  const alice = keyring.addFromUri('//Alice');
+  const dest = keyring.addFromUri(`//e2e-transfer-${Date.now()}`);
+  const amount = 5n * 10n ** 12n; // 5 WTL
+  const { events, blockHash } = await submit(
+    ctx.api,
+    ctx.api.tx.balances.transferKeepAlive(dest.address, amount),
+    alice,
+  );
+  const transfer = events.find(({ event }) => ctx.api.events.balances.Transfer.is(event));
+  assert.ok(transfer, `no Balances.Transfer among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
+  const [from, to, value] = transfer.event.data;
+  assert.equal(from.toString(), alice.address);
+  assert.equal(to.toString(), dest.address);
+  assert.equal(value.toBigInt(), amount);
+  const account = await (await ctx.api.at(blockHash)).query.system.account(dest.address);
+  assert.equal(account.data.free.toBigInt(), amount);
+});

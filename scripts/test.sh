@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: the workspace's unit tests (pallets on mock runtimes, their benchmark test
+# suites, the runtime) and then the end-to-end tests against a freshly started node.
+# Node and tests share one release build in $CARGO_TARGET_DIR.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$WATTLE_ROOT"
+"$WATTLE_ROOT/scripts/setup.sh"
+
+started=$(date +%s)
+echo "== build: wattle-node (release)"
+cargo build --locked --release -p wattle-node
+echo "== unit tests (cargo test --release --workspace)"
+cargo test --locked --release --workspace
+echo "== end-to-end tests (node --test e2e/tests, node: $WATTLE_NODE)"
+(cd e2e && node --test --test-concurrency=1 tests/)
+echo "== all tests passed in $(( $(date +%s) - started )) s"
