@@ -3,3 +3,4 @@
 WATTLE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/wattle/target}
 export WATTLE_NODE=${WATTLE_NODE:-$CARGO_TARGET_DIR/release/wattle-node}
+export WASM_BUILD_WORKSPACE_HINT=$WATTLE_ROOT

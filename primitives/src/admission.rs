@@ -138,3 +138,11 @@ impl<AccountId, A: MarketObligations<AccountId>, B: MarketObligations<AccountId>
 		A::has_open_obligations(who) || B::has_open_obligations(who)
 	}
 }
+
+/// Admits participants without the operator's round trip, for the benchmarks and tests of the
+/// pallets that need admitted participants. Never reachable from a transaction.
+pub trait AdmissionFixtures<AccountId> {
+	/// Makes the funded account `who` an approved participant with `role` and `max_power_w`, in
+	/// a zone created for the purpose if needed. Returns the zone.
+	fn admit(who: &AccountId, role: Role, max_power_w: u32) -> Result<ZoneId, sp_runtime::DispatchError>;
+}

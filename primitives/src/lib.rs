@@ -6,8 +6,10 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 mod admission;
+mod market;
 
 pub use admission::*;
+pub use market::*;
 
 /// Money, in planck. 1 WTL = 10^12 planck.
 pub type Balance = u128;

@@ -1,13 +1,21 @@
 //! Genesis presets: `development` (what `--dev` starts) and `local_testnet` (four validators).
+//! Both start the same market: zone 0 ("dev-feeder") operated by Alice, who is also its metering
+//! oracle and sudo, and five approved households.
 
-use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, WTL};
+use crate::{
+	AccountId, Balance, BalancesConfig, ParticipantsConfig, RuntimeGenesisConfig,
+	SudoConfig, WTL,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
+use hex_literal::hex;
+use sp_core::sr25519;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use wattle_primitives::{MarketConfig, Role, Tariffs, ZoneId, WTL_PER_KWH};
 
 /// What each well-known dev account starts with: one million WTL.
 pub const ENDOWMENT: Balance = 1_000_000 * WTL;
@@ -22,6 +30,74 @@ const HOUSEHOLDS: [Sr25519Keyring; 6] = [
 	Sr25519Keyring::Ferdie,
 ];
 
+/// The dev market's zone: a feeder operated by Alice.
+pub const DEV_ZONE: ZoneId = 0;
+
+/// Dev tariffs, in planck per Wh: grid fee 0.03, retail 0.30, feed-in 0.08 and seller collateral
+/// 0.10 WTL/kWh; a missing reading costs 1 WTL.
+pub fn dev_tariffs() -> Tariffs {
+	Tariffs {
+		grid_fee: 3 * WTL_PER_KWH / 100,
+		retail_price: 30 * WTL_PER_KWH / 100,
+		feed_in_price: 8 * WTL_PER_KWH / 100,
+		seller_collateral: 10 * WTL_PER_KWH / 100,
+		missing_reading_penalty: WTL,
+	}
+}
+
+/// The dev market: one-minute slots, gate closure 20 s before a slot, orders up to 30 slots
+/// ahead, readings for 30 s after a slot. A whole cycle (order, clearing, delivery, metering,
+/// settlement) takes about three minutes.
+pub fn dev_market() -> MarketConfig {
+	MarketConfig {
+		slot_secs: 60,
+		gate_closure_secs: 20,
+		max_slots_ahead: 30,
+		metering_window_secs: 30,
+		on_chain_clearing_limit: 1_000,
+		imbalance_tolerance_wh: 20,
+		min_reputation: 100,
+		max_price: 10 * WTL_PER_KWH,
+	}
+}
+
+/// The dev households: who, role, meter key (the sr25519 public key of `//<Name>//meter`, written
+/// out because the runtime cannot derive keys; a test checks the derivation), connection in W.
+pub fn dev_households() -> [(Sr25519Keyring, Role, [u8; 32], u32); 5] {
+	[
+		(
+			Sr25519Keyring::Bob,
+			Role::Prosumer,
+			hex!("8201b073ff96e311f7a2e98b34e550bd340ccb0ef46fb45b871d5efef58ca31d"),
+			10_000,
+		),
+		(
+			Sr25519Keyring::Charlie,
+			Role::Consumer,
+			hex!("58d9e94be0a3fc4985b96facf001e6b780f7214d84def8dd861cb0ddfb5ee348"),
+			7_000,
+		),
+		(
+			Sr25519Keyring::Dave,
+			Role::Producer,
+			hex!("3c168f15b2cc0681a52494a69e60af38f4ece0ac567cb50d641b55555a884674"),
+			20_000,
+		),
+		(
+			Sr25519Keyring::Eve,
+			Role::Prosumer,
+			hex!("e460e34e43a4e2e1495c40477c142838ae876bfe186a1d677cc9ee5a3926311b"),
+			10_000,
+		),
+		(
+			Sr25519Keyring::Ferdie,
+			Role::Consumer,
+			hex!("2aeebd609608ced5712ae8b4f1aca5da140f55d9b1143180a16b8fbec510a456"),
+			5_000,
+		),
+	]
+}
+
 fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
 	let ed = match who {
 		Sr25519Keyring::Alice => Ed25519Keyring::Alice,
@@ -35,6 +111,7 @@ fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
 }
 
 fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: AccountId) -> Value {
+	let operator = Sr25519Keyring::Alice.to_account_id();
 	let authorities: Vec<(AuraId, GrandpaId)> =
 		validators.iter().map(|v| authority_keys(*v)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -51,6 +128,16 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		participants: ParticipantsConfig {
+			zones: vec![(DEV_ZONE, operator.clone(), dev_tariffs())],
+			oracles: vec![(DEV_ZONE, operator)],
+			participants: dev_households()
+				.into_iter()
+				.map(|(who, role, meter, max_power_w)| {
+					(who.to_account_id(), role, DEV_ZONE, sr25519::Public::from_raw(meter), max_power_w)
+				})
+				.collect::<Vec<_>>(),
+		},
 	})
 }
 
@@ -92,4 +179,42 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 	]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::Pair;
+
+	#[test]
+	fn dev_meter_keys_are_the_meter_derivations_of_each_household() {
+		for (who, _, meter, _) in dev_households() {
+			let derived = sr25519::Pair::from_string(&format!("//{who}//meter"), None)
+				.expect("dev seeds are valid; qed")
+				.public();
+			assert_eq!(derived.0, meter, "meter key of {who}");
+		}
+	}
+
+	#[test]
+	fn every_preset_builds_a_genesis_state() {
+		for id in preset_names() {
+			let patch = get_preset(&id).expect("listed presets exist; qed");
+			let json: Value = serde_json::from_slice(&patch).expect("presets are json; qed");
+			let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+			json_merge(&mut config, json);
+			let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
+			sp_runtime::BuildStorage::build_storage(&config).expect("preset builds its state");
+		}
+	}
+
+	fn json_merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) =>
+				for (key, value) in patch {
+					json_merge(base.entry(key).or_insert(Value::Null), value);
+				},
+			(base, patch) => *base = patch,
+		}
+	}
 }

@@ -19,6 +19,8 @@ pub mod genesis_config_presets;
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
@@ -191,4 +193,8 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	// The market: one pallet per step of the blockchain power transaction.
+	#[runtime::pallet_index(10)]
+	pub type Participants = pallet_participants;
 }

@@ -1,26 +1,19 @@
 //! Benchmarks of every call at its worst case. Their tests run with the unit tests; the node's
 //! `benchmark pallet` command (scripts/benchmark.sh) turns them into `weights.rs`.
 use super::*;
-use crate::pallet::{Call, Config, Oracles, Participants, Pallet};
+use crate::pallet::{Call, Config, Oracles, Pallet, Registry};
 use frame_benchmarking::v2::*;
-use frame_support::{traits::fungible::Mutate, BoundedVec};
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use sp_core::sr25519;
 use wattle_primitives::{Balance, WTL};
 
-// Far from the zones a genesis preset creates.
-const ZONE: ZoneId = 9_999;
-const FUNDS: Balance = 1_000_000 * WTL;
+use crate::registry::{fixture_tariffs as tariffs, FIXTURE_ZONE as ZONE};
 
-fn tariffs() -> Tariffs {
-	Tariffs {
-		grid_fee: 30_000_000,
-		retail_price: 300_000_000,
-		feed_in_price: 80_000_000,
-		seller_collateral: 100_000_000,
-		missing_reading_penalty: WTL,
-	}
-}
+const FUNDS: Balance = 1_000_000 * WTL;
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
@@ -76,7 +69,7 @@ mod benchmarks {
 		let who = funded::<T>("household", 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), Role::Prosumer, ZONE, meter_key(1), T::MaxPowerW::get());
-		assert!(Participants::<T>::contains_key(&who));
+		assert!(Registry::<T>::contains_key(&who));
 	}
 
 	#[benchmark]
@@ -85,7 +78,7 @@ mod benchmarks {
 		let who = registered::<T>(1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), who.clone());
-		assert_eq!(Participants::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Approved));
+		assert_eq!(Registry::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Approved));
 	}
 
 	#[benchmark]
@@ -96,21 +89,21 @@ mod benchmarks {
 			BoundedVec::truncate_from(alloc::vec![b'x'; T::MaxReasonLen::get() as usize]);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), who.clone(), reason);
-		assert_eq!(Participants::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Suspended));
+		assert_eq!(Registry::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Suspended));
 	}
 
 	#[benchmark]
 	fn reinstate() {
 		let operator = zone_with_operator::<T>();
 		let who = registered::<T>(1);
-		Participants::<T>::mutate(&who, |p| {
+		Registry::<T>::mutate(&who, |p| {
 			if let Some(p) = p {
 				p.status = AdmissionStatus::Suspended;
 			}
 		});
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), who.clone());
-		assert_eq!(Participants::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Approved));
+		assert_eq!(Registry::<T>::get(&who).map(|p| p.status), Some(AdmissionStatus::Approved));
 	}
 
 	#[benchmark]
@@ -145,7 +138,7 @@ mod benchmarks {
 		let who = registered::<T>(1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), meter_key(2));
-		assert_eq!(Participants::<T>::get(&who).map(|p| p.meter_key), Some(meter_key(2)));
+		assert_eq!(Registry::<T>::get(&who).map(|p| p.meter_key), Some(meter_key(2)));
 	}
 
 	#[benchmark]
@@ -154,21 +147,21 @@ mod benchmarks {
 		let who = registered::<T>(1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert!(!Participants::<T>::contains_key(&who));
+		assert!(!Registry::<T>::contains_key(&who));
 	}
 
 	#[benchmark]
 	fn repay_debt() {
 		zone_with_operator::<T>();
 		let who = registered::<T>(1);
-		Participants::<T>::mutate(&who, |p| {
+		Registry::<T>::mutate(&who, |p| {
 			if let Some(p) = p {
 				p.debt = WTL;
 			}
 		});
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert_eq!(Participants::<T>::get(&who).map(|p| p.debt), Some(0));
+		assert_eq!(Registry::<T>::get(&who).map(|p| p.debt), Some(0));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

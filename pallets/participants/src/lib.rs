@@ -125,7 +125,7 @@ pub mod pallet {
 
 	/// Every registered participant: role, zone, status, meter key, capacity, reputation, debt.
 	#[pallet::storage]
-	pub type Participants<T: Config> =
+	pub type Registry<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, ParticipantInfo>;
 
 	/// Which participant a meter key belongs to: one meter cannot serve two households.
@@ -258,7 +258,7 @@ pub mod pallet {
 			for (who, role, zone, meter_key, max_power_w) in &self.participants {
 				Pallet::<T>::do_register(who, *role, *zone, *meter_key, *max_power_w)
 					.expect("genesis participants are valid and funded; qed");
-				Participants::<T>::mutate(who, |p| {
+				Registry::<T>::mutate(who, |p| {
 					if let Some(p) = p {
 						p.status = AdmissionStatus::Approved;
 					}
@@ -414,7 +414,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::update_meter())]
 		pub fn update_meter(origin: OriginFor<T>, meter_key: sr25519::Public) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Participants::<T>::try_mutate(&who, |p| -> DispatchResult {
+			Registry::<T>::try_mutate(&who, |p| -> DispatchResult {
 				let p = p.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(p.meter_key != meter_key, Error::<T>::SameMeterKey);
 				ensure!(!MeterOwners::<T>::contains_key(meter_key), Error::<T>::MeterKeyInUse);
@@ -436,7 +436,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister())]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let p = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let p = Registry::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(p.debt == 0, Error::<T>::HasDebt);
 			ensure!(!T::Obligations::has_open_obligations(&who), Error::<T>::HasOpenObligations);
 			let deposit_released = T::Currency::release_all(
@@ -444,7 +444,7 @@ pub mod pallet {
 				&who,
 				Precision::BestEffort,
 			)?;
-			Participants::<T>::remove(&who);
+			Registry::<T>::remove(&who);
 			MeterOwners::<T>::remove(p.meter_key);
 			SuspensionReasons::<T>::remove(&who);
 			Self::deposit_event(Event::Deregistered { who, deposit_released });
@@ -457,7 +457,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::repay_debt())]
 		pub fn repay_debt(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut p = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let mut p = Registry::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(p.debt > 0, Error::<T>::NoDebt);
 			let operator = Zones::<T>::get(p.zone).ok_or(Error::<T>::UnknownZone)?.operator;
 			let payable =
@@ -467,7 +467,7 @@ pub mod pallet {
 			T::Currency::transfer(&who, &operator, amount, Preservation::Preserve)?;
 			p.debt -= amount;
 			let remaining = p.debt;
-			Participants::<T>::insert(&who, p);
+			Registry::<T>::insert(&who, p);
 			Self::deposit_event(Event::DebtRepaid { who, amount, remaining });
 			Ok(())
 		}
@@ -477,7 +477,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// A participant's record: role, zone, status, meter key, capacity, reputation, debt.
 		pub fn participant(who: T::AccountId) -> Option<ParticipantInfo> {
-			Participants::<T>::get(who)
+			Registry::<T>::get(who)
 		}
 
 		/// A zone's operator and tariffs.
@@ -516,7 +516,7 @@ pub mod pallet {
 			meter_key: sr25519::Public,
 			max_power_w: u32,
 		) -> DispatchResult {
-			ensure!(!Participants::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
+			ensure!(!Registry::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
 			ensure!(Zones::<T>::contains_key(zone), Error::<T>::UnknownZone);
 			ensure!(max_power_w > 0, Error::<T>::ZeroMaxPower);
 			ensure!(max_power_w <= T::MaxPowerW::get(), Error::<T>::MaxPowerTooHigh);
@@ -524,7 +524,7 @@ pub mod pallet {
 			let deposit = T::RegistrationDeposit::get();
 			T::Currency::hold(&HoldReason::Registration.into(), who, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
-			Participants::<T>::insert(
+			Registry::<T>::insert(
 				who,
 				ParticipantInfo {
 					role,
@@ -566,7 +566,7 @@ pub mod pallet {
 			who: &T::AccountId,
 			change: impl FnOnce(&mut ParticipantInfo) -> DispatchResult,
 		) -> Result<ZoneId, DispatchError> {
-			Participants::<T>::try_mutate(who, |p| {
+			Registry::<T>::try_mutate(who, |p| {
 				let p = p.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(
 					OperatorZone::<T>::get(operator) == Some(p.zone),
@@ -605,7 +605,7 @@ pub mod pallet {
 		#[cfg(any(test, feature = "try-runtime"))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
-			for (who, p) in Participants::<T>::iter() {
+			for (who, p) in Registry::<T>::iter() {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::Registration.into(), &who) ==
 						T::RegistrationDeposit::get(),
@@ -620,7 +620,7 @@ pub mod pallet {
 			}
 			for (meter_key, who) in MeterOwners::<T>::iter() {
 				ensure!(
-					Participants::<T>::get(&who).map(|p| p.meter_key) == Some(meter_key),
+					Registry::<T>::get(&who).map(|p| p.meter_key) == Some(meter_key),
 					"a meter key is indexed to an account that does not use it"
 				);
 			}

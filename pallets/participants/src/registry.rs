@@ -1,10 +1,11 @@
 //! The registry as the other market pallets see it ([`ParticipantRegistry`]).
 use crate::{pallet::*, MAX_REPUTATION};
+use sp_runtime::traits::AccountIdConversion;
 use wattle_primitives::{Balance, ParticipantInfo, ParticipantRegistry, ZoneId, ZoneInfo};
 
 impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 	fn participant(who: &T::AccountId) -> Option<ParticipantInfo> {
-		Participants::<T>::get(who)
+		Registry::<T>::get(who)
 	}
 
 	fn zone(zone: ZoneId) -> Option<ZoneInfo<T::AccountId>> {
@@ -17,7 +18,7 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn adjust_reputation(who: &T::AccountId, delta: i32) {
-		let changed = Participants::<T>::mutate(who, |p| {
+		let changed = Registry::<T>::mutate(who, |p| {
 			let p = p.as_mut()?;
 			let reputation = (p.reputation as i32).saturating_add(delta).clamp(0, MAX_REPUTATION as i32);
 			p.reputation = reputation as u16;
@@ -29,12 +30,50 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn add_debt(who: &T::AccountId, amount: Balance) -> sp_runtime::DispatchResult {
-		let total = Participants::<T>::try_mutate(who, |p| {
+		let total = Registry::<T>::try_mutate(who, |p| {
 			let p = p.as_mut().ok_or(Error::<T>::NotRegistered)?;
 			p.debt = p.debt.checked_add(amount).ok_or(Error::<T>::DebtOverflow)?;
 			Ok::<_, Error<T>>(p.debt)
 		})?;
 		Self::deposit_event(Event::DebtIncurred { who: who.clone(), amount, total });
 		Ok(())
+	}
+}
+
+/// The zone [`AdmissionFixtures::admit`] puts participants in: far from any preset's zones.
+pub const FIXTURE_ZONE: ZoneId = 9_999;
+
+impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T> {
+	fn admit(
+		who: &T::AccountId,
+		role: wattle_primitives::Role,
+		max_power_w: u32,
+	) -> Result<ZoneId, sp_runtime::DispatchError> {
+		if !Zones::<T>::contains_key(FIXTURE_ZONE) {
+			let operator: T::AccountId = frame_support::PalletId(*b"wtl/fixt").into_account_truncating();
+			Self::do_create_zone(FIXTURE_ZONE, operator, fixture_tariffs())?;
+		}
+		// A meter key of the fixture's own, distinct for every account.
+		let meter = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash_of(who);
+		Self::do_register(who, role, FIXTURE_ZONE, sp_core::sr25519::Public::from_raw(meter.0), max_power_w)?;
+		Registry::<T>::mutate(who, |p| {
+			if let Some(p) = p {
+				p.status = wattle_primitives::AdmissionStatus::Approved;
+			}
+		});
+		Ok(FIXTURE_ZONE)
+	}
+}
+
+/// Tariffs of the fixture zone: grid fee 0.03, retail 0.30, feed-in 0.08, collateral 0.10
+/// WTL/kWh; penalty 1 WTL.
+pub fn fixture_tariffs() -> wattle_primitives::Tariffs {
+	use wattle_primitives::{WTL, WTL_PER_KWH};
+	wattle_primitives::Tariffs {
+		grid_fee: 3 * WTL_PER_KWH / 100,
+		retail_price: 30 * WTL_PER_KWH / 100,
+		feed_in_price: 8 * WTL_PER_KWH / 100,
+		seller_collateral: 10 * WTL_PER_KWH / 100,
+		missing_reading_penalty: WTL,
 	}
 }

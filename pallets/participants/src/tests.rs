@@ -160,7 +160,7 @@ mod registration {
 		run_test(|| {
 			let free_before = Balances::balance(&NEWCOMER);
 			register_newcomer();
-			let p = Participants::participant(&NEWCOMER).expect("registered");
+			let p = Participants::participant(NEWCOMER).expect("registered");
 			assert_eq!(p.status, AdmissionStatus::Pending);
 			assert_eq!((p.role, p.zone, p.max_power_w), (Role::Consumer, ZONE, 3_000));
 			assert_eq!((p.reputation, p.debt), (500, 0));
@@ -271,7 +271,7 @@ mod operator_decisions {
 			register_newcomer();
 			assert_ok!(Participants::approve(signed(OPERATOR), NEWCOMER));
 			assert_eq!(
-				Participants::participant(&NEWCOMER).map(|p| p.status),
+				Participants::participant(NEWCOMER).map(|p| p.status),
 				Some(AdmissionStatus::Approved)
 			);
 			assert_eq!(last_event(), Event::Approved { who: NEWCOMER, zone: ZONE });
@@ -319,7 +319,7 @@ mod operator_decisions {
 		run_test(|| {
 			assert_ok!(Participants::suspend(signed(OPERATOR), HOUSEHOLD, reason("meter tamper")));
 			assert_eq!(
-				Participants::participant(&HOUSEHOLD).map(|p| p.status),
+				Participants::participant(HOUSEHOLD).map(|p| p.status),
 				Some(AdmissionStatus::Suspended)
 			);
 			assert_eq!(SuspensionReasons::<Test>::get(HOUSEHOLD), Some(reason("meter tamper")));
@@ -337,7 +337,7 @@ mod operator_decisions {
 			);
 			assert_ok!(Participants::reinstate(signed(OPERATOR), HOUSEHOLD));
 			assert_eq!(
-				Participants::participant(&HOUSEHOLD).map(|p| p.status),
+				Participants::participant(HOUSEHOLD).map(|p| p.status),
 				Some(AdmissionStatus::Approved)
 			);
 			assert_eq!(SuspensionReasons::<Test>::get(HOUSEHOLD), None);
@@ -412,7 +412,7 @@ mod meters {
 	fn a_new_meter_key_needs_approval_again() {
 		run_test(|| {
 			assert_ok!(Participants::update_meter(signed(HOUSEHOLD), meter("//10//meter2")));
-			let p = Participants::participant(&HOUSEHOLD).expect("registered");
+			let p = Participants::participant(HOUSEHOLD).expect("registered");
 			assert_eq!((p.meter_key, p.status), (meter("//10//meter2"), AdmissionStatus::Pending));
 			assert_eq!(MeterOwners::<Test>::get(meter("//10//meter")), None);
 			assert_eq!(MeterOwners::<Test>::get(meter("//10//meter2")), Some(HOUSEHOLD));
@@ -429,7 +429,7 @@ mod meters {
 			assert_ok!(Participants::suspend(signed(OPERATOR), HOUSEHOLD, reason("x")));
 			assert_ok!(Participants::update_meter(signed(HOUSEHOLD), meter("//10//meter2")));
 			assert_eq!(
-				Participants::participant(&HOUSEHOLD).map(|p| p.status),
+				Participants::participant(HOUSEHOLD).map(|p| p.status),
 				Some(AdmissionStatus::Suspended)
 			);
 		});
@@ -471,7 +471,7 @@ mod leaving_and_debt {
 			assert_eq!(held(HOUSEHOLD), 0);
 			assert_eq!(Balances::balance(&HOUSEHOLD), total_before);
 			assert_eq!(Balances::total_issuance(), issuance);
-			assert_eq!(Participants::participant(&HOUSEHOLD), None);
+			assert_eq!(Participants::participant(HOUSEHOLD), None);
 			assert_eq!(MeterOwners::<Test>::get(meter("//10//meter")), None);
 			assert_eq!(
 				last_event(),
@@ -516,7 +516,7 @@ mod leaving_and_debt {
 			assert_eq!(Balances::balance(&HOUSEHOLD), household_before - 400);
 			assert_eq!(Balances::balance(&OPERATOR), operator_before + 400);
 			assert_eq!(Balances::total_issuance(), issuance);
-			assert_eq!(Participants::participant(&HOUSEHOLD).map(|p| p.debt), Some(0));
+			assert_eq!(Participants::participant(HOUSEHOLD).map(|p| p.debt), Some(0));
 			assert_eq!(
 				last_event(),
 				Event::DebtRepaid { who: HOUSEHOLD, amount: 400, remaining: 0 }
@@ -563,7 +563,7 @@ mod leaving_and_debt {
 		run_test(|| {
 			<Participants as ParticipantRegistry<_>>::adjust_reputation(&HOUSEHOLD, 10_000);
 			assert_eq!(
-				Participants::participant(&HOUSEHOLD).map(|p| p.reputation),
+				Participants::participant(HOUSEHOLD).map(|p| p.reputation),
 				Some(MAX_REPUTATION)
 			);
 			assert_eq!(
@@ -571,7 +571,7 @@ mod leaving_and_debt {
 				Event::ReputationChanged { who: HOUSEHOLD, reputation: MAX_REPUTATION }
 			);
 			<Participants as ParticipantRegistry<_>>::adjust_reputation(&HOUSEHOLD, -5_000);
-			assert_eq!(Participants::participant(&HOUSEHOLD).map(|p| p.reputation), Some(0));
+			assert_eq!(Participants::participant(HOUSEHOLD).map(|p| p.reputation), Some(0));
 		});
 	}
 }
@@ -581,7 +581,7 @@ fn genesis_admits_zones_oracles_and_approved_participants_with_deposits() {
 	run_test(|| {
 		assert_eq!(Zones::<Test>::get(ZONE).map(|z| z.operator), Some(OPERATOR));
 		assert_eq!(Oracles::<Test>::get(ZONE).into_inner(), vec![ORACLE]);
-		let p = Participants::participant(&HOUSEHOLD).expect("genesis participant");
+		let p = Participants::participant(HOUSEHOLD).expect("genesis participant");
 		assert_eq!((p.status, p.role), (AdmissionStatus::Approved, Role::Prosumer));
 		assert_eq!(held(HOUSEHOLD), DEPOSIT);
 		assert_eq!(Balances::balance(&HOUSEHOLD), START_BALANCE - DEPOSIT);

@@ -2,7 +2,7 @@
 
 use frame_support::{parameter_types, traits::ConstU32};
 
-use super::super::{Balance, Balances, Runtime, RuntimeHoldReason, WTL};
+use crate::{Balance, Balances, Runtime, RuntimeHoldReason, WTL};
 
 parameter_types! {
 	/// Held while a household is registered: 10 WTL.

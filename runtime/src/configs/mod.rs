@@ -1,4 +1,6 @@
-//! Configuration of every pallet in the runtime.
+//! Configuration of every pallet in the runtime; the market pallets are in [`market`].
+
+mod market;
 
 use frame_support::{
 	derive_impl,
