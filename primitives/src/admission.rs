@@ -142,7 +142,13 @@ impl<AccountId, A: MarketObligations<AccountId>, B: MarketObligations<AccountId>
 /// Admits participants without the operator's round trip, for the benchmarks and tests of the
 /// pallets that need admitted participants. Never reachable from a transaction.
 pub trait AdmissionFixtures<AccountId> {
-	/// Makes the funded account `who` an approved participant with `role` and `max_power_w`, in
-	/// a zone created for the purpose if needed. Returns the zone.
-	fn admit(who: &AccountId, role: Role, max_power_w: u32) -> Result<ZoneId, sp_runtime::DispatchError>;
+	/// Makes `who` (funded for the deposit if need be) an approved participant with `role`, `max_power_w` and
+	/// `meter_key`, in a zone created for the purpose if needed (its operator relays readings).
+	/// Returns the zone.
+	fn admit(
+		who: &AccountId,
+		role: Role,
+		max_power_w: u32,
+		meter_key: sr25519::Public,
+	) -> Result<ZoneId, sp_runtime::DispatchError>;
 }

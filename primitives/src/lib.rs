@@ -5,6 +5,8 @@
 //! ([`Balance`], 1 WTL = 10^12 planck), prices in planck per Wh.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 mod admission;
 mod market;
 
@@ -36,4 +38,26 @@ pub const MAX_SLOT_SECS: u64 = 3_600;
 /// seconds: `max_power_w * slot_secs / 3600`, in Wh.
 pub fn connection_capacity_wh(max_power_w: u32, slot_secs: u64) -> EnergyWh {
 	(max_power_w as u64).saturating_mul(slot_secs) / 3_600
+}
+
+/// The 14 bytes every meter signs before its reading: no length prefix.
+pub const READING_CONTEXT: [u8; 14] = *b"wattle/reading";
+
+/// What a smart meter signs (sr25519, raw bytes) to vouch for a reading: the SCALE encoding of
+/// `(b"wattle/reading", genesis_hash, participant, slot, imported_wh, exported_wh)`. The
+/// genesis hash binds it to one chain, the participant and slot to one meter and interval.
+pub fn reading_payload<AccountId: codec::Encode>(
+	genesis_hash: &[u8; 32],
+	participant: &AccountId,
+	slot: Slot,
+	imported_wh: EnergyWh,
+	exported_wh: EnergyWh,
+) -> alloc::vec::Vec<u8> {
+	codec::Encode::encode(&(READING_CONTEXT, genesis_hash, participant, slot, imported_wh, exported_wh))
+}
+
+/// The meter readings recorded for settlement (pallet `metering`).
+pub trait MeterReadings<AccountId> {
+	/// `(imported_wh, exported_wh)` of `who` in `slot`, if its meter's reading was recorded.
+	fn reading(slot: Slot, who: &AccountId) -> Option<(EnergyWh, EnergyWh)>;
 }

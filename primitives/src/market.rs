@@ -166,6 +166,9 @@ pub trait MarketClock {
 	fn phase(slot: Slot) -> SlotPhase {
 		Self::config().phase(slot, Self::now_secs())
 	}
+	/// Moves the clock to `unix_secs`. For the benchmarks and tests of the pallets that read
+	/// the clock; no transaction reaches it.
+	fn set_now_secs(unix_secs: u64);
 }
 
 #[cfg(test)]

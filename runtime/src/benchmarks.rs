@@ -8,4 +8,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_participants, Participants]
+	[pallet_orders, Orders]
+	[pallet_metering, Metering]
 );

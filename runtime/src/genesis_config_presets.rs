@@ -3,7 +3,7 @@
 //! oracle and sudo, and five approved households.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, ParticipantsConfig, RuntimeGenesisConfig,
+	AccountId, Balance, BalancesConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
 	SudoConfig, WTL,
 };
 use alloc::{vec, vec::Vec};
@@ -138,6 +138,7 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 				})
 				.collect::<Vec<_>>(),
 		},
+		orders: OrdersConfig { config: dev_market() },
 	})
 }
 

@@ -197,4 +197,10 @@ mod runtime {
 	// The market: one pallet per step of the blockchain power transaction.
 	#[runtime::pallet_index(10)]
 	pub type Participants = pallet_participants;
+
+	#[runtime::pallet_index(11)]
+	pub type Orders = pallet_orders;
+
+	#[runtime::pallet_index(13)]
+	pub type Metering = pallet_metering;
 }

@@ -1,5 +1,9 @@
 //! The registry as the other market pallets see it ([`ParticipantRegistry`]).
 use crate::{pallet::*, MAX_REPUTATION};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
 use sp_runtime::traits::AccountIdConversion;
 use wattle_primitives::{Balance, ParticipantInfo, ParticipantRegistry, ZoneId, ZoneInfo};
 
@@ -48,14 +52,20 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 		who: &T::AccountId,
 		role: wattle_primitives::Role,
 		max_power_w: u32,
+		meter_key: sp_core::sr25519::Public,
 	) -> Result<ZoneId, sp_runtime::DispatchError> {
 		if !Zones::<T>::contains_key(FIXTURE_ZONE) {
 			let operator: T::AccountId = frame_support::PalletId(*b"wtl/fixt").into_account_truncating();
 			Self::do_create_zone(FIXTURE_ZONE, operator, fixture_tariffs())?;
 		}
-		// A meter key of the fixture's own, distinct for every account.
-		let meter = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash_of(who);
-		Self::do_register(who, role, FIXTURE_ZONE, sp_core::sr25519::Public::from_raw(meter.0), max_power_w)?;
+		// Fixtures fund what the deposit needs, so that callers without a currency can use them.
+		let needed = T::RegistrationDeposit::get()
+			.saturating_mul(2)
+			.saturating_add(T::Currency::minimum_balance());
+		if T::Currency::balance(who) < needed {
+			T::Currency::set_balance(who, needed);
+		}
+		Self::do_register(who, role, FIXTURE_ZONE, meter_key, max_power_w)?;
 		Registry::<T>::mutate(who, |p| {
 			if let Some(p) = p {
 				p.status = wattle_primitives::AdmissionStatus::Approved;
