@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerates the market pallets' weights.rs from their frame_benchmarking benchmarks.
+# Builds wattle-node with `--features runtime-benchmarks` (a separate build from the everyday one:
+# it adds frame-benchmarking-cli and the benchmark runtime API), then runs `benchmark pallet` for
+# each pallet against the dev chain's genesis. Usage: scripts/benchmark.sh [pallet_name ...]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$WATTLE_ROOT"
+"$WATTLE_ROOT/scripts/setup.sh"
+cargo build --locked --release -p wattle-node --features runtime-benchmarks
+node_bin="$CARGO_TARGET_DIR/release/wattle-node"
+
+declare -A crate_dir=(
+	[pallet_participants]=pallets/participants
+	[pallet_orders]=pallets/orders
+	[pallet_metering]=pallets/metering
+)
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering)
+for pallet in "${pallets[@]}"; do
+	echo "== benchmarking $pallet"
+	"$node_bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" --wasm-execution compiled \
+		--template scripts/weight-template.hbs --output "${crate_dir[$pallet]}/src/weights.rs"
+done
+echo "The node binary now has the benchmark features: scripts/test.sh and scripts/dev.sh rebuild it without them."
