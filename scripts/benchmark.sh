@@ -7,6 +7,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$WATTLE_ROOT"
 "$WATTLE_ROOT/scripts/setup.sh"
+# frame-benchmarking-cli carries a test runtime for `benchmark storage`, which Wattle does not
+# use; its wasm cannot be built against this workspace's Cargo.lock.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cargo build --locked --release -p wattle-node --features runtime-benchmarks
 node_bin="$CARGO_TARGET_DIR/release/wattle-node"
 
@@ -14,9 +17,10 @@ declare -A crate_dir=(
 	[pallet_participants]=pallets/participants
 	[pallet_orders]=pallets/orders
 	[pallet_metering]=pallets/metering
+	[pallet_clearing]=pallets/clearing
 )
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering pallet_clearing)
 for pallet in "${pallets[@]}"; do
 	echo "== benchmarking $pallet"
 	"$node_bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \

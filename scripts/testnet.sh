@@ -6,7 +6,8 @@
 #   scripts/testnet.sh stop  DIR     stop them (the chain data stays in DIR)
 #
 # Validator i listens for peers on port 30333+i and for RPC on 9944+i. Each one's keystore
-# holds its aura (sr25519) and grandpa (ed25519) keys, inserted with `wattle-node key insert`.
+# holds its aura (sr25519), grandpa (ed25519) and clearing (`clea`, sr25519) keys, inserted with
+# `wattle-node key insert`.
 # With one validator down the others keep producing blocks, and three of four still finalize.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -30,6 +31,8 @@ start() {
 			--scheme sr25519 --suri "$seed" --key-type aura
 		"$WATTLE_NODE" key insert --base-path "$base" --chain "$dir/local-raw.json" \
 			--scheme ed25519 --suri "$seed" --key-type gran
+		"$WATTLE_NODE" key insert --base-path "$base" --chain "$dir/local-raw.json" \
+			--scheme sr25519 --suri "$seed" --key-type clea
 		local args=(--chain "$dir/local-raw.json" --base-path "$base" --node-key-file "$base/node-key"
 			--validator --name "$name" --port $((30333 + i)) --rpc-port $((9944 + i))
 			--rpc-cors all --no-mdns --no-telemetry --no-prometheus)

@@ -8,9 +8,11 @@
 extern crate alloc;
 
 mod admission;
+mod book;
 mod market;
 
 pub use admission::*;
+pub use book::*;
 pub use market::*;
 
 /// Money, in planck. 1 WTL = 10^12 planck.

@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_participants, Participants]
 	[pallet_orders, Orders]
 	[pallet_metering, Metering]
+	[pallet_clearing, Clearing]
 );

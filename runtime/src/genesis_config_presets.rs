@@ -3,7 +3,7 @@
 //! oracle and sudo, and five approved households.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
+	AccountId, Balance, BalancesConfig, ClearingConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
 	SudoConfig, WTL,
 };
 use alloc::{vec, vec::Vec};
@@ -139,6 +139,14 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 				.collect::<Vec<_>>(),
 		},
 		orders: OrdersConfig { config: dev_market() },
+		// Each validator's sr25519 key also signs clearing results (`--dev` and
+		// scripts/testnet.sh put it in the keystore under key type `clea`).
+		clearing: ClearingConfig {
+			authorities: validators
+				.iter()
+				.map(|v| pallet_clearing::AuthorityId::from(v.public()))
+				.collect::<Vec<_>>(),
+		},
 	})
 }
 

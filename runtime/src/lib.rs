@@ -54,10 +54,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The keys a validator registers: block production and finality.
+	/// The keys a validator holds: block production, finality, and clearing (the key its
+	/// off-chain worker signs clearing results with, key type `clea`).
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub clearing: Clearing,
 	}
 }
 
@@ -121,8 +123,10 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 /// BlockId type as expected by this runtime.
 pub type BlockId = generic::BlockId<Block>;
 
-/// The transaction extensions every signed transaction carries.
+/// The transaction extensions every transaction carries. `AuthorizeCall` admits the fee-less
+/// calls a pallet authorizes itself, such as a clearing authority's result.
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -200,6 +204,9 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Orders = pallet_orders;
+
+	#[runtime::pallet_index(12)]
+	pub type Clearing = pallet_clearing;
 
 	#[runtime::pallet_index(13)]
 	pub type Metering = pallet_metering;

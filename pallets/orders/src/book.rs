@@ -3,7 +3,8 @@ use crate::pallet::*;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::pallet_prelude::*;
 use scale_info::TypeInfo;
-use wattle_double_auction::{Order as BookEntry, OrderId, Side};
+use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+use wattle_double_auction::{fill_of, ClearingResult, Order as BookEntry, OrderId, Side};
 use wattle_primitives::{Balance, EnergyWh, Slot, ZoneId};
 
 /// An open order, as its owner and settlement see it.
@@ -27,6 +28,8 @@ pub struct OrderRecord<AccountId> {
 	pub held: Balance,
 	/// The page of the slot's book it is listed on.
 	pub page: u32,
+	/// Its fill once its slot is cleared: the energy it contracted to buy or sell.
+	pub cleared_wh: Option<EnergyWh>,
 }
 
 /// Whether a slot's book still takes orders.
@@ -140,6 +143,129 @@ impl<T: Config> Pallet<T> {
 	/// How big `slot`'s book is and whether it is still open.
 	pub fn book_summary(slot: Slot) -> BookSummary {
 		Books::<T>::get(slot)
+	}
+}
+
+impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
+	fn orders_per_page() -> u32 {
+		T::OrdersPerPage::get()
+	}
+
+	fn max_pages() -> u32 {
+		T::MaxOrdersPerSlot::get().div_ceil(T::OrdersPerPage::get().max(1))
+	}
+
+	fn pages(slot: Slot) -> u32 {
+		Books::<T>::get(slot).pages
+	}
+
+	fn open_orders(slot: Slot) -> u32 {
+		Books::<T>::get(slot).open
+	}
+
+	fn is_open(slot: Slot) -> bool {
+		Books::<T>::get(slot).status == BookStatus::Open
+	}
+
+	fn page(slot: Slot, page: u32) -> alloc::vec::Vec<BookEntry> {
+		SlotBook::<T>::get(slot, page).into_inner()
+	}
+
+	fn close(slot: Slot, result: Option<&ClearingResult>) {
+		Books::<T>::mutate(slot, |summary| {
+			summary.status = if result.is_some() { BookStatus::Cleared } else { BookStatus::Voided };
+		});
+	}
+
+	fn apply_page(slot: Slot, page: u32, result: Option<&ClearingResult>) -> u32 {
+		let entries = SlotBook::<T>::get(slot, page);
+		for entry in entries.iter() {
+			let Some(mut order) = OpenOrders::<T>::get(entry.id) else { continue };
+			let fill = result.map_or(0, |result| fill_of(entry, result));
+			let keep = match (result, order.side) {
+				(Some(ClearingResult::Trade(clearing)), Side::Buy) => (fill as Balance)
+					.saturating_mul(clearing.price.saturating_add(order.grid_fee)),
+				// An ask's hold is energy times the collateral per Wh, so this division is exact.
+				(Some(_), Side::Sell) =>
+					(order.held / (order.energy_wh.max(1) as Balance)).saturating_mul(fill as Balance),
+				_ => 0,
+			};
+			let excess = order.held.saturating_sub(keep);
+			// Releasing less than is held cannot fail; `BestEffort` keeps a hold changed by hand
+			// from stopping the walk.
+			let released =
+				T::Currency::release(&HoldReason::Order.into(), &order.owner, excess, Precision::BestEffort)
+					.unwrap_or_default();
+			order.held = order.held.saturating_sub(released);
+			if fill == 0 {
+				Self::remove_from_book(entry.id, &order);
+			} else {
+				order.cleared_wh = Some(fill);
+				OpenOrders::<T>::insert(entry.id, order);
+			}
+		}
+		entries.len() as u32
+	}
+
+	fn fill_for_benchmarks(slot: Slot, orders: u32, with_owners: bool) {
+		Self::fill_book_for_benchmarks(slot, orders, with_owners)
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	fn fill_book_for_benchmarks(slot: Slot, orders: u32, with_owners: bool) {
+		use frame_support::traits::fungible::Mutate;
+		use sp_runtime::traits::TrailingZeroInput;
+		let per_page = T::OrdersPerPage::get().max(1);
+		let mut summary = Books::<T>::get(slot);
+		let first = NextOrderId::<T>::get();
+		let mut page: BoundedVec<BookEntry, T::OrdersPerPage> = BoundedVec::new();
+		for i in 0..orders {
+			let id = first.saturating_add(i as OrderId);
+			let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
+			// Prices spread over 0.10..0.30 WTL/kWh on both sides, so the book crosses widely.
+			let price = 100_000_000 + ((i as Balance * 7_919) % 200) * 1_000_000;
+			let entry = BookEntry { id, side, energy_wh: 10, price };
+			if with_owners {
+				let owner = T::AccountId::decode(&mut TrailingZeroInput::new(
+					&(b"wattle/bench-owner", i).encode(),
+				))
+				.expect("infinite input decodes; qed");
+				let held = 10 * (price + 30_000_000);
+				T::Currency::set_balance(&owner, held.saturating_mul(10));
+				let _ = T::Currency::hold(&HoldReason::Order.into(), &owner, held);
+				OpenOrders::<T>::insert(
+					id,
+					OrderRecord {
+						owner: owner.clone(),
+						slot,
+						side,
+						energy_wh: 10,
+						price,
+						zone: 0,
+						grid_fee: 30_000_000,
+						held,
+						page: summary.pages,
+						cleared_wh: None,
+					},
+				);
+				AccountOrders::<T>::mutate(&owner, slot, |own| {
+					let _ = own.try_push(id);
+				});
+				AccountSlots::<T>::mutate(&owner, |slots| {
+					let _ = slots.try_push(slot);
+				});
+			}
+			let _ = page.try_push(entry);
+			if page.len() as u32 == per_page || i + 1 == orders {
+				SlotBook::<T>::insert(slot, summary.pages, core::mem::take(&mut page));
+				summary.pages = summary.pages.saturating_add(1);
+			}
+		}
+		summary.placed = summary.placed.saturating_add(orders);
+		summary.open = summary.open.saturating_add(orders);
+		Books::<T>::insert(slot, summary);
+		NextOrderId::<T>::put(first.saturating_add(orders as OrderId));
 	}
 }
 

@@ -392,6 +392,7 @@ pub mod pallet {
 					grid_fee: tariffs.grid_fee,
 					held,
 					page,
+					cleared_wh: None,
 				},
 			);
 			Self::deposit_event(Event::OrderPlaced { id, who, slot, side, energy_wh, price, held });
@@ -409,7 +410,7 @@ pub mod pallet {
 
 		/// The invariants: every order is in its slot's book and its owner's list, and each
 		/// account's order hold equals the sum of what its open orders hold.
-		#[cfg(any(test, feature = "try-runtime"))]
+		/// Used by `try_state` and by the tests of this and the neighbouring pallets.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;

@@ -602,7 +602,7 @@ pub mod pallet {
 
 		/// The pallet's invariants: every participant holds exactly the registration deposit
 		/// and owns its meter key; every oracle list and operator belongs to an existing zone.
-		#[cfg(any(test, feature = "try-runtime"))]
+		/// Used by `try_state` and by the tests of this and the neighbouring pallets.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			for (who, p) in Registry::<T>::iter() {

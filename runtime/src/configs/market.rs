@@ -2,7 +2,10 @@
 
 use frame_support::{parameter_types, traits::ConstU32};
 
-use crate::{Balance, Balances, Orders, Participants, Runtime, RuntimeHoldReason, WTL};
+use crate::{
+	Balance, Balances, Orders, Participants, Runtime, RuntimeCall, RuntimeHoldReason,
+	UncheckedExtrinsic, WTL,
+};
 
 parameter_types! {
 	/// Held while a household is registered: 10 WTL.
@@ -44,4 +47,55 @@ impl pallet_metering::Config for Runtime {
 	/// 256 signature checks (about 15 ms) per batch.
 	type MaxReadingsPerBatch = ConstU32<256>;
 	type WeightInfo = pallet_metering::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_clearing::Config for Runtime {
+	type Book = Orders;
+	type Clock = Orders;
+	type MaxAuthorities = ConstU32<32>;
+	/// Two pages of 512 orders a block: a slot of 100,000 orders is contracted in 98 blocks.
+	type ContractPagesPerBlock = ConstU32<2>;
+	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = crate::TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: crate::TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+/// The extensions of the fee-less transactions off-chain workers create: no sender, so no
+/// nonce or fee applies; immortal, since the pool's own validity bounds them.
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() -> crate::TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }

@@ -1,0 +1,100 @@
+// Steps 3 and 4 on a --dev node: orders placed over RPC are cleared by Alice's off-chain worker
+// alone within the clearing window; the price, the volume and every fill match the rule computed
+// here independently; unmatched holds come back.
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { clearBook } from '../lib/auction.mjs';
+import { submit, useNode, waitFor } from '../lib/node.mjs';
+
+const { ctx, test } = useNode();
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const MWH = 1_000_000n; // 0.001 WTL/kWh in planck per Wh
+
+/** A slot whose gate closes at least `margin` seconds from now. */
+async function slotClosingAfter(api, margin) {
+  const config = await api.query.orders.configuration();
+  const slotSecs = config.slotSecs.toNumber();
+  const gate = config.gateClosureSecs.toNumber();
+  const now = Date.now() / 1000;
+  let slot = Math.floor(now / slotSecs) + 1;
+  while (slot * slotSecs - gate - now < margin) slot++;
+  return { slot: BigInt(slot), slotSecs, gate };
+}
+
+test('the off-chain worker clears a slot at gate closure and the fills follow the rule', async () => {
+  const { api } = ctx;
+  const { slot, slotSecs } = await slotClosingAfter(api, 25);
+  const book = [
+    ['//Bob', 'Buy', 100n, 250n * MWH],
+    ['//Ferdie', 'Buy', 80n, 200n * MWH],
+    ['//Dave', 'Sell', 120n, 100n * MWH],
+    ['//Eve', 'Sell', 100n, 220n * MWH],
+  ];
+  const placed = [];
+  const reservedBefore = new Map();
+  for (const [uri, side, energyWh, price] of book) {
+    const who = keyring.addFromUri(uri);
+    reservedBefore.set(who.address, (await api.query.system.account(who.address)).data.reserved.toBigInt());
+    const { events } = await submit(api, api.tx.orders.placeOrder(slot, side, energyWh, price), who);
+    const event = events.map(({ event }) => event).find((e) => api.events.orders.OrderPlaced.is(e));
+    placed.push({ id: event.data.id.toBigInt(), side, energyWh, price, who: who.address });
+  }
+  const expected = clearBook(placed);
+  // By hand: Bob takes 100 Wh of Dave's, Ferdie the other 20; Eve (0.22) is above Ferdie (0.20).
+  // lo = max(0.10, 0.20), hi = min(0.25, 0.20, 0.22): the price is 0.20, Ferdie the marginal bid.
+  assert.equal(expected.volumeWh, 120n);
+  assert.equal(expected.price, 200n * MWH);
+
+  // Wait for the result, which must come from the clearing authority, before the slot starts.
+  let outcome;
+  await waitFor(async () => {
+    outcome = await api.query.clearing.outcomes(slot);
+    return outcome.isSome;
+  }, 120_000, 1_000);
+  const nowSecs = Date.now() / 1000;
+  assert.ok(nowSecs < Number(slot) * slotSecs + 6, 'cleared before delivery (within a block of the start)');
+  const result = outcome.unwrap().asCleared;
+  assert.ok(result.isTrade, 'the book crossed');
+  const trade = result.asTrade;
+  assert.equal(trade.price.toBigInt(), expected.price);
+  assert.equal(trade.volumeWh.toBigInt(), expected.volumeWh);
+
+  const cleared = await findEvent(api, (e) => api.events.clearing.SlotCleared.is(e) && e.data.slot.toBigInt() === slot);
+  assert.ok(cleared, 'SlotCleared was emitted');
+  assert.ok(cleared.data.by.isAuthority, `cleared by the off-chain worker, not ${cleared.data.by.type}`);
+  assert.equal(cleared.data.price.toBigInt(), expected.price);
+
+  // Contracts: each order keeps the hold of its fill; orders without fill are closed.
+  const gridFee = (await api.query.participants.zones(0)).unwrap().tariffs.gridFee.toBigInt();
+  const collateral = (await api.query.participants.zones(0)).unwrap().tariffs.sellerCollateral.toBigInt();
+  await waitFor(async () => {
+    const eve = placed.find((o) => o.who === keyring.addFromUri('//Eve').address);
+    return (await api.query.orders.openOrders(eve.id)).isNone;
+  }, 60_000, 1_000);
+  for (const order of placed) {
+    const fill = expected.fills.get(order.id);
+    const record = await api.query.orders.openOrders(order.id);
+    const reserved = (await api.query.system.account(order.who)).data.reserved.toBigInt();
+    const keep = fill === 0n ? 0n : order.side === 'Buy' ? fill * (expected.price + gridFee) : fill * collateral;
+    if (fill === 0n) {
+      assert.ok(record.isNone, `order ${order.id} without fill is closed`);
+    } else {
+      assert.equal(record.unwrap().clearedWh.unwrap().toBigInt(), fill, `fill of order ${order.id}`);
+    }
+    assert.equal(reserved, reservedBefore.get(order.who) + keep, `hold of ${order.who}`);
+  }
+});
+
+/** The most recent event among the last 40 blocks that satisfies `predicate`. */
+async function findEvent(api, predicate) {
+  let hash = await api.rpc.chain.getBlockHash();
+  for (let i = 0; i < 40; i++) {
+    const events = await (await api.at(hash)).query.system.events();
+    const found = events.map(({ event }) => event).find(predicate);
+    if (found) return found;
+    const header = await api.rpc.chain.getHeader(hash);
+    if (header.number.toNumber() === 0) break;
+    hash = header.parentHash;
+  }
+  return undefined;
+}

@@ -1,0 +1,160 @@
+//! A mock runtime: Balances, Timestamp, Participants, Orders (book and clock) and Clearing.
+use crate as pallet_clearing;
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{generic, BuildStorage};
+use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL, WTL_PER_KWH};
+
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Participants: pallet_participants,
+		Orders: pallet_orders,
+		Clearing: pallet_clearing,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = frame_support::traits::ConstU128<1>;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+impl pallet_participants::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Obligations = Orders;
+	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
+	type MaxPowerW = ConstU32<1_000_000>;
+	type MaxOraclesPerZone = ConstU32<4>;
+	type MaxReasonLen = ConstU32<32>;
+	type InitialReputation = frame_support::traits::ConstU16<500>;
+	type WeightInfo = ();
+}
+
+impl pallet_orders::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = Participants;
+	type MaxOrdersPerSlot = ConstU32<1_000>;
+	type OrdersPerPage = ConstU32<3>;
+	type MaxOrdersPerAccountPerSlot = ConstU32<8>;
+	type MaxOpenSlotsPerAccount = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub static ContractPagesPerBlock: u32 = 2;
+}
+
+impl pallet_clearing::Config for Test {
+	type Book = Orders;
+	type Clock = Orders;
+	type MaxAuthorities = ConstU32<4>;
+	type ContractPagesPerBlock = ContractPagesPerBlock;
+	type WeightInfo = ();
+}
+
+impl frame_system::offchain::CreateTransactionBase<pallet_clearing::Call<Test>> for Test {
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl frame_system::offchain::CreateTransaction<pallet_clearing::Call<Test>> for Test {
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		generic::UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl frame_system::offchain::CreateAuthorizedTransaction<pallet_clearing::Call<Test>> for Test {
+	fn create_extension() {}
+}
+
+pub const ZONE: u32 = 0;
+pub const OPERATOR: AccountId = 1;
+/// Approved prosumers with 60 kW connections: 1,000 Wh per one-minute slot.
+pub const TRADERS: [AccountId; 4] = [10, 11, 12, 13];
+pub const FUNDS: Balance = 1_000 * WTL;
+
+/// The slot the mock chain starts in; orders go to `OPEN`, whose gate closes 20 s before it.
+pub const NOW_SLOT: Slot = 1_000;
+pub const OPEN: Slot = NOW_SLOT + 1;
+
+pub fn market() -> MarketConfig {
+	MarketConfig {
+		slot_secs: 60,
+		gate_closure_secs: 20,
+		max_slots_ahead: 10,
+		metering_window_secs: 30,
+		on_chain_clearing_limit: 100,
+		imbalance_tolerance_wh: 5,
+		min_reputation: 100,
+		max_price: 10 * WTL_PER_KWH,
+	}
+}
+
+pub fn tariffs() -> Tariffs {
+	Tariffs {
+		grid_fee: 3 * WTL_PER_KWH / 100,
+		retail_price: 30 * WTL_PER_KWH / 100,
+		feed_in_price: 8 * WTL_PER_KWH / 100,
+		seller_collateral: 10 * WTL_PER_KWH / 100,
+		missing_reading_penalty: WTL,
+	}
+}
+
+/// Sets the chain's clock to `secs` seconds into `slot`.
+pub fn set_time(slot: Slot, secs: u64) {
+	Timestamp::set_timestamp((slot * 60 + secs) * 1_000);
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: core::iter::once(OPERATOR).chain(TRADERS).map(|who| (who, FUNDS)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_participants::GenesisConfig::<Test> {
+		zones: vec![(ZONE, OPERATOR, tariffs())],
+		oracles: vec![],
+		participants: TRADERS
+			.iter()
+			.map(|who| {
+				let meter = sr25519::Pair::from_string(&format!("//{who}"), None).unwrap().public();
+				(*who, Role::Prosumer, ZONE, meter, 60_000)
+			})
+			.collect(),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_orders::GenesisConfig::<Test> { config: market(), ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		set_time(NOW_SLOT, 5);
+		ContractPagesPerBlock::set(2);
+	});
+	ext
+}

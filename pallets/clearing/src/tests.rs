@@ -1,0 +1,344 @@
+//! Unit tests: acceptance and rejection of results, the authority path, contracts with exact
+//! holds, the fallback at slot start, and the off-chain worker.
+use crate::{mock::*, pallet::*, AuthorityId, Clearing as Trade, ClearingResult, Marginal};
+use codec::Decode;
+use core::num::NonZeroU64;
+use frame_support::{
+	assert_noop, assert_ok,
+	pallet_prelude::{InvalidTransaction, TransactionSource},
+	traits::{fungible::InspectHold, Authorize, Hooks},
+};
+use sp_core::{offchain::testing, Pair};
+use sp_runtime::{DispatchError, RuntimeAppPublic};
+use wattle_double_auction::clear;
+use wattle_primitives::{OrderBook, WTL_PER_KWH};
+
+const MWH: u128 = WTL_PER_KWH / 1000; // 0.001 WTL/kWh in planck per Wh
+const A: u64 = 0;
+const B: u64 = 1;
+const C: u64 = 2;
+const D: u64 = 3;
+
+fn held(who: AccountId) -> u128 {
+	Balances::balance_on_hold(&RuntimeHoldReason::Orders(pallet_orders::HoldReason::Order), &who)
+}
+
+/// Bids A 300 Wh at 0.25 and B 200 Wh at 0.20; asks C 250 Wh at 0.10 and D 300 Wh at 0.22
+/// (WTL/kWh). A meets C for 250 Wh and D for 50 Wh; B (0.20) is below D (0.22) and stops.
+/// `lo = max(0.22, 0.20)`, `hi = min(0.25, 0.22)`, so the price is 0.22 and D is the marginal
+/// ask with 50 Wh.
+fn place_book() {
+	let [a, b, c, d] = TRADERS;
+	assert_ok!(Orders::place_order(RuntimeOrigin::signed(a), OPEN, pallet_orders::Side::Buy, 300, 250 * MWH));
+	assert_ok!(Orders::place_order(RuntimeOrigin::signed(b), OPEN, pallet_orders::Side::Buy, 200, 200 * MWH));
+	assert_ok!(Orders::place_order(RuntimeOrigin::signed(c), OPEN, pallet_orders::Side::Sell, 250, 100 * MWH));
+	assert_ok!(Orders::place_order(RuntimeOrigin::signed(d), OPEN, pallet_orders::Side::Sell, 300, 220 * MWH));
+}
+
+fn expected() -> ClearingResult {
+	ClearingResult::Trade(Trade {
+		price: 220 * MWH,
+		volume_wh: NonZeroU64::new(300).unwrap(),
+		marginal_bid: None,
+		marginal_ask: Some(Marginal { id: D, fill_wh: NonZeroU64::new(50).unwrap() }),
+	})
+}
+
+fn at_gate_closure() {
+	set_time(NOW_SLOT, 40);
+}
+
+fn submit(result: ClearingResult) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Clearing::submit_result(RuntimeOrigin::signed(OPERATOR), OPEN, result)
+}
+
+fn with_trade(change: impl FnOnce(&mut Trade)) -> ClearingResult {
+	let ClearingResult::Trade(mut trade) = expected() else { unreachable!() };
+	change(&mut trade);
+	ClearingResult::Trade(trade)
+}
+
+#[test]
+fn the_hand_computed_result_is_the_algorithms() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		let book = (0..Orders::pages(OPEN)).flat_map(|page| Orders::page(OPEN, page));
+		assert_eq!(clear(book), Ok(expected()));
+	});
+}
+
+#[test]
+fn a_valid_result_after_gate_closure_is_accepted_and_closes_the_book() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		at_gate_closure();
+		assert_ok!(submit(expected()));
+		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
+		assert!(!Orders::is_open(OPEN));
+		System::assert_last_event(
+			Event::<Test>::SlotCleared {
+				slot: OPEN,
+				price: 220 * MWH,
+				volume_wh: 300,
+				by: ClearedBy::Account(OPERATOR),
+			}
+			.into(),
+		);
+		// The first valid result is final.
+		assert_noop!(submit(expected()), Error::<Test>::AlreadyCleared);
+	});
+}
+
+#[test]
+fn results_outside_the_clearing_window_or_for_empty_books_are_refused() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		assert_noop!(submit(expected()), Error::<Test>::GateNotClosed);
+		set_time(OPEN, 0);
+		assert_noop!(submit(expected()), Error::<Test>::SlotStarted);
+		set_time(OPEN, 40);
+		assert_noop!(
+			Clearing::submit_result(RuntimeOrigin::signed(OPERATOR), OPEN + 1, ClearingResult::NoTrade),
+			Error::<Test>::EmptyBook
+		);
+	});
+}
+
+#[test]
+fn every_single_field_mutation_of_the_result_is_refused_with_its_rule() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		at_gate_closure();
+		let cases = [
+			(ClearingResult::NoTrade, Error::<Test>::ResultBookCrosses),
+			// D, the marginal ask, is priced at 0.22: any other price leaves it off price.
+			(with_trade(|t| t.price += 1), Error::<Test>::MarginalAskOffPrice),
+			(with_trade(|t| t.price -= 1), Error::<Test>::MarginalAskOffPrice),
+			// Without a marginal ask, D sells nothing and 0.22 is no longer the midpoint.
+			(with_trade(|t| t.marginal_ask = None), Error::<Test>::AskVolumeMismatch),
+			(with_trade(|t| t.volume_wh = NonZeroU64::new(301).unwrap()), Error::<Test>::BidVolumeMismatch),
+			(
+				with_trade(|t| t.marginal_ask = Some(Marginal { id: D, fill_wh: NonZeroU64::new(51).unwrap() })),
+				Error::<Test>::AskVolumeMismatch,
+			),
+			// A made-up marginal id gives D none of its 50 Wh: the asks no longer add up.
+			(
+				with_trade(|t| t.marginal_ask = Some(Marginal { id: 99, fill_wh: NonZeroU64::new(50).unwrap() })),
+				Error::<Test>::AskVolumeMismatch,
+			),
+			(
+				with_trade(|t| t.marginal_ask = Some(Marginal { id: A, fill_wh: NonZeroU64::new(50).unwrap() })),
+				Error::<Test>::MarginalAskIsABid,
+			),
+			(
+				with_trade(|t| t.marginal_ask = Some(Marginal { id: C, fill_wh: NonZeroU64::new(50).unwrap() })),
+				Error::<Test>::MarginalAskOffPrice,
+			),
+		];
+		for (result, error) in cases {
+			let balances: Vec<_> = TRADERS.iter().map(|who| held(*who)).collect();
+			assert_noop!(submit(result), error);
+			assert_eq!(TRADERS.iter().map(|who| held(*who)).collect::<Vec<_>>(), balances);
+		}
+	});
+}
+
+#[test]
+fn cleared_orders_become_contracts_and_keep_exactly_the_hold_their_fill_needs() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		let [a, b, c, d] = TRADERS;
+		let fee = tariffs().grid_fee;
+		let collateral = tariffs().seller_collateral;
+		assert_eq!(held(a), 300 * (250 * MWH + fee));
+		at_gate_closure();
+		assert_ok!(submit(expected()));
+		Clearing::on_initialize(2);
+		System::assert_has_event(Event::<Test>::ContractsFormed { slot: OPEN }.into());
+		assert_eq!(held(a), 300 * (220 * MWH + fee), "A buys 300 Wh at the clearing price");
+		assert_eq!(held(b), 0, "B did not trade: everything released");
+		assert_eq!(held(c), 250 * collateral, "C sells all 250 Wh");
+		assert_eq!(held(d), 50 * collateral, "D sells 50 of its 300 Wh");
+		let cleared = |id| pallet_orders::OpenOrders::<Test>::get(id).and_then(|o| o.cleared_wh);
+		assert_eq!((cleared(A), cleared(B), cleared(C), cleared(D)), (Some(300), None, Some(250), Some(50)));
+		assert!(ContractQueue::<Test>::get().is_empty());
+		Orders::do_try_state().expect("order holds match the contracts");
+	});
+}
+
+#[test]
+fn contracts_are_formed_a_bounded_number_of_pages_per_block() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		ContractPagesPerBlock::set(1);
+		at_gate_closure();
+		assert_ok!(submit(expected()));
+		Clearing::on_initialize(2);
+		assert_eq!(ContractQueue::<Test>::get().into_inner(), vec![(OPEN, 1)]);
+		assert_eq!(held(TRADERS[1]), 0, "page 0 (A, B, C) is done");
+		assert_eq!(held(TRADERS[3]), 300 * tariffs().seller_collateral, "page 1 (D) is not");
+		Clearing::on_initialize(3);
+		assert!(ContractQueue::<Test>::get().is_empty());
+		assert_eq!(held(TRADERS[3]), 50 * tariffs().seller_collateral);
+	});
+}
+
+#[test]
+fn a_small_book_without_result_is_cleared_on_chain_at_the_slots_start() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		Clearing::on_initialize(1);
+		set_time(OPEN, 1);
+		Clearing::on_initialize(2);
+		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
+		System::assert_has_event(
+			Event::<Test>::SlotCleared { slot: OPEN, price: 220 * MWH, volume_wh: 300, by: ClearedBy::Runtime }
+				.into(),
+		);
+		assert_eq!(held(TRADERS[1]), 0);
+	});
+}
+
+#[test]
+fn a_large_book_without_result_is_voided_and_every_hold_released() {
+	new_test_ext().execute_with(|| {
+		place_book();
+		pallet_orders::Configuration::<Test>::mutate(|c| c.on_chain_clearing_limit = 3);
+		Clearing::on_initialize(1);
+		set_time(OPEN, 1);
+		Clearing::on_initialize(2);
+		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Voided));
+		System::assert_has_event(Event::<Test>::SlotVoided { slot: OPEN, orders: 4 }.into());
+		for who in TRADERS {
+			assert_eq!(held(who), 0);
+		}
+		assert_eq!(Orders::open_orders(OPEN), 0);
+	});
+}
+
+mod authority {
+	use super::*;
+
+	fn authority() -> (AuthorityId, crate::AuthoritySignature) {
+		let pair = sp_core::sr25519::Pair::from_string("//clearing", None).unwrap();
+		let authority = AuthorityId::from(pair.public());
+		let signature = pair.sign(&Clearing::signing_payload(OPEN, &expected()));
+		(authority, signature.into())
+	}
+
+	fn call(result: ClearingResult, authority: AuthorityId, signature: crate::AuthoritySignature) -> Call<Test> {
+		Call::<Test>::submit_result_as_authority { slot: OPEN, result, authority, signature }
+	}
+
+	fn validity(call: &Call<Test>) -> Result<(), InvalidTransaction> {
+		match call.authorize(TransactionSource::External) {
+			Some(Ok(_)) => Ok(()),
+			Some(Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(e))) => Err(e),
+			other => panic!("unexpected authorization outcome {other:?}"),
+		}
+	}
+
+	#[test]
+	fn the_pool_accepts_only_valid_results_signed_by_a_known_authority() {
+		new_test_ext().execute_with(|| {
+			place_book();
+			at_gate_closure();
+			let (authority, signature) = authority();
+			assert_eq!(validity(&call(expected(), authority.clone(), signature.clone())), Err(InvalidTransaction::BadSigner));
+			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![authority.clone()]));
+			assert_eq!(validity(&call(expected(), authority.clone(), signature.clone())), Ok(()));
+			let forged = with_trade(|t| t.price += 1);
+			assert_eq!(validity(&call(forged, authority.clone(), signature.clone())), Err(InvalidTransaction::BadProof));
+			let pair = sp_core::sr25519::Pair::from_string("//clearing", None).unwrap();
+			let signed_invalid = pair.sign(&Clearing::signing_payload(OPEN, &with_trade(|t| t.price += 1)));
+			assert_eq!(
+				validity(&call(with_trade(|t| t.price += 1), authority.clone(), signed_invalid.into())),
+				Err(InvalidTransaction::Custom(0))
+			);
+			set_time(OPEN, 0);
+			assert_eq!(validity(&call(expected(), authority, signature)), Err(InvalidTransaction::Stale));
+		});
+	}
+
+	#[test]
+	fn only_the_authorized_origin_dispatches_the_fee_less_call() {
+		new_test_ext().execute_with(|| {
+			place_book();
+			at_gate_closure();
+			let (authority, signature) = authority();
+			assert_noop!(
+				Clearing::submit_result_as_authority(
+					RuntimeOrigin::signed(OPERATOR),
+					OPEN,
+					expected(),
+					authority.clone(),
+					signature.clone()
+				),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Clearing::submit_result_as_authority(
+				frame_system::RawOrigin::Authorized.into(),
+				OPEN,
+				expected(),
+				authority.clone(),
+				signature
+			));
+			System::assert_last_event(
+				Event::<Test>::SlotCleared {
+					slot: OPEN,
+					price: 220 * MWH,
+					volume_wh: 300,
+					by: ClearedBy::Authority(authority),
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn the_off_chain_worker_submits_the_signed_result_of_a_closed_slot() {
+		let mut ext = new_test_ext();
+		let (offchain, _) = testing::TestOffchainExt::new();
+		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+		let keystore = sp_keystore::testing::MemoryKeystore::new();
+		ext.register_extension(sp_core::offchain::OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(sp_core::offchain::OffchainWorkerExt::new(offchain));
+		ext.register_extension(sp_core::offchain::TransactionPoolExt::new(pool));
+		ext.register_extension(sp_keystore::KeystoreExt::new(keystore));
+		ext.execute_with(|| {
+			let authority = AuthorityId::generate_pair(None);
+			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![authority.clone()]));
+			place_book();
+			Clearing::offchain_worker(1);
+			assert!(pool_state.read().transactions.is_empty(), "the gate is still open");
+			at_gate_closure();
+			Clearing::offchain_worker(2);
+			let transactions = pool_state.read().transactions.clone();
+			assert_eq!(transactions.len(), 1);
+			let xt = Extrinsic::decode(&mut &transactions[0][..]).expect("a valid extrinsic");
+			let RuntimeCall::Clearing(call) = xt.function else { panic!("a clearing call") };
+			let Call::submit_result_as_authority { slot, result, authority: signer, signature } = call.clone()
+			else {
+				panic!("the fee-less call")
+			};
+			assert_eq!((slot, result, signer.clone()), (OPEN, expected(), authority.clone()));
+			assert!(authority.verify(&Clearing::signing_payload(OPEN, &expected()), &signature));
+			assert_eq!(validity_of(&call), Ok(()));
+		});
+	}
+
+	fn validity_of(call: &Call<Test>) -> Result<(), InvalidTransaction> {
+		validity(call)
+	}
+}
+
+#[test]
+fn only_root_sets_the_authorities() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Clearing::set_authorities(RuntimeOrigin::signed(OPERATOR), Default::default()),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Clearing::set_authorities(RuntimeOrigin::root(), Default::default()));
+	});
+}
