@@ -4,8 +4,7 @@
 use super::*;
 use crate::pallet::{Call, Config, ContractQueue, Outcomes, Pallet};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{Get, Hooks};
-use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use frame_system::RawOrigin;
 use wattle_double_auction::clear;
 use wattle_primitives::{MarketClock, OrderBook, Slot};
 
@@ -47,7 +46,7 @@ mod benchmarks {
 		NextSlotToClose::<T>::put(SLOT);
 		#[block]
 		{
-			Pallet::<T>::on_initialize(BlockNumberFor::<T>::from(1u32));
+			Pallet::<T>::close_started_slots();
 		}
 		assert!(Outcomes::<T>::contains_key(SLOT));
 	}
@@ -60,7 +59,7 @@ mod benchmarks {
 		NextSlotToClose::<T>::put(SLOT);
 		#[block]
 		{
-			Pallet::<T>::on_initialize(BlockNumberFor::<T>::from(1u32));
+			Pallet::<T>::close_started_slots();
 		}
 		assert_eq!(Outcomes::<T>::get(SLOT), Some(Outcome::Voided));
 	}
@@ -79,9 +78,9 @@ mod benchmarks {
 		NextSlotToClose::<T>::put(SLOT + 1_000);
 		#[block]
 		{
-			Pallet::<T>::on_initialize(BlockNumberFor::<T>::from(1u32));
+			Pallet::<T>::form_contracts();
 		}
-		assert!(ContractQueue::<T>::get().is_empty() || T::ContractPagesPerBlock::get() == 0);
+		assert!(ContractQueue::<T>::get().is_empty());
 	}
 
 	#[benchmark]

@@ -393,7 +393,7 @@ pub mod pallet {
 
 		/// The fallback: every slot that has started without a result is cleared on chain if
 		/// small enough, else voided.
-		fn close_started_slots() -> Weight {
+		pub(crate) fn close_started_slots() -> Weight {
 			let current = T::Clock::current_slot();
 			let mut slot = NextSlotToClose::<T>::get().unwrap_or(current);
 			let mut weight = T::DbWeight::get().reads_writes(2, 1);
@@ -435,7 +435,7 @@ pub mod pallet {
 		}
 
 		/// Turns up to `ContractPagesPerBlock` pages of cleared (or voided) books into contracts.
-		fn form_contracts() -> Weight {
+		pub(crate) fn form_contracts() -> Weight {
 			let mut queue = ContractQueue::<T>::get();
 			let mut weight = T::DbWeight::get().reads_writes(1, 1);
 			let mut budget = T::ContractPagesPerBlock::get();

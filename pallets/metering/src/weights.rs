@@ -53,10 +53,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::Readings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 256]`.
 	fn submit_readings(n: u32, ) -> Weight {
-		// Proof size: measured `641`, estimated `3589`.
-		// Fastest run: 58_838_000 ps.
-		Weight::from_parts(6_004_440, 3589)
-			.saturating_add(Weight::from_parts(42_607_935, 0).saturating_mul(n.into()))
+		// Proof size: measured `678`, estimated `3589`.
+		// Fastest run: 61_041_000 ps.
+		Weight::from_parts(45_625_722, 3589)
+			.saturating_add(Weight::from_parts(43_603_124, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for mock runtimes.
 impl WeightInfo for () {
 	fn submit_readings(n: u32, ) -> Weight {
-		Weight::from_parts(6_004_440, 3589)
-			.saturating_add(Weight::from_parts(42_607_935, 0).saturating_mul(n.into()))
+		Weight::from_parts(45_625_722, 3589)
+			.saturating_add(Weight::from_parts(43_603_124, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))

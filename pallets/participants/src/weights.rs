@@ -55,8 +55,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::OperatorZone` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn create_zone() -> Weight {
 		// Proof size: measured `255`, estimated `3589`.
-		// Fastest run: 12_299_000 ps.
-		Weight::from_parts(13_279_000, 3589)
+		// Fastest run: 12_129_000 ps.
+		Weight::from_parts(12_900_000, 3589)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -64,8 +64,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::Zones` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn set_tariffs() -> Weight {
 		// Proof size: measured `298`, estimated `3589`.
-		// Fastest run: 8_543_000 ps.
-		Weight::from_parts(9_194_000, 3589)
+		// Fastest run: 8_422_000 ps.
+		Weight::from_parts(9_063_000, 3589)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof size: measured `748`, estimated `3593`.
-		// Fastest run: 49_404_000 ps.
-		Weight::from_parts(50_966_000, 3593)
+		// Fastest run: 48_863_000 ps.
+		Weight::from_parts(50_335_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::OperatorZone` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn approve() -> Weight {
 		// Proof size: measured `497`, estimated `3573`.
-		// Fastest run: 12_729_000 ps.
-		Weight::from_parts(13_550_000, 3573)
+		// Fastest run: 12_588_000 ps.
+		Weight::from_parts(13_430_000, 3573)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -105,8 +105,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::SuspensionReasons` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
 	fn suspend() -> Weight {
 		// Proof size: measured `497`, estimated `3573`.
-		// Fastest run: 14_462_000 ps.
-		Weight::from_parts(15_483_000, 3573)
+		// Fastest run: 14_441_000 ps.
+		Weight::from_parts(15_764_000, 3573)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::SuspensionReasons` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
 	fn reinstate() -> Weight {
 		// Proof size: measured `497`, estimated `3573`.
-		// Fastest run: 13_981_000 ps.
-		Weight::from_parts(14_912_000, 3573)
+		// Fastest run: 13_780_000 ps.
+		Weight::from_parts(14_812_000, 3573)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::Oracles` (`max_values`: None, `max_size`: Some(525), added: 3000, mode: `MaxEncodedLen`)
 	fn add_oracle() -> Weight {
 		// Proof size: measured `745`, estimated `3990`.
-		// Fastest run: 12_128_000 ps.
-		Weight::from_parts(12_950_000, 3990)
+		// Fastest run: 11_867_000 ps.
+		Weight::from_parts(12_779_000, 3990)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::Oracles` (`max_values`: None, `max_size`: Some(525), added: 3000, mode: `MaxEncodedLen`)
 	fn remove_oracle() -> Weight {
 		// Proof size: measured `777`, estimated `3990`.
-		// Fastest run: 11_838_000 ps.
-		Weight::from_parts(12_659_000, 3990)
+		// Fastest run: 11_718_000 ps.
+		Weight::from_parts(12_548_000, 3990)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::MeterOwners` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn update_meter() -> Weight {
 		// Proof size: measured `659`, estimated `3573`.
-		// Fastest run: 15_062_000 ps.
-		Weight::from_parts(15_954_000, 3573)
+		// Fastest run: 15_083_000 ps.
+		Weight::from_parts(16_174_000, 3573)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -170,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::MeterOwners` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn deregister() -> Weight {
 		// Proof size: measured `721`, estimated `4539`.
-		// Fastest run: 45_568_000 ps.
-		Weight::from_parts(47_381_000, 4539)
+		// Fastest run: 45_257_000 ps.
+		Weight::from_parts(46_930_000, 4539)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -183,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn repay_debt() -> Weight {
 		// Proof size: measured `739`, estimated `6196`.
-		// Fastest run: 47_961_000 ps.
-		Weight::from_parts(49_674_000, 6196)
+		// Fastest run: 47_451_000 ps.
+		Weight::from_parts(50_255_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -193,57 +193,57 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for mock runtimes.
 impl WeightInfo for () {
 	fn create_zone() -> Weight {
-		Weight::from_parts(13_279_000, 3589)
+		Weight::from_parts(12_900_000, 3589)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_tariffs() -> Weight {
-		Weight::from_parts(9_194_000, 3589)
+		Weight::from_parts(9_063_000, 3589)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(50_966_000, 3593)
+		Weight::from_parts(50_335_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve() -> Weight {
-		Weight::from_parts(13_550_000, 3573)
+		Weight::from_parts(13_430_000, 3573)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn suspend() -> Weight {
-		Weight::from_parts(15_483_000, 3573)
+		Weight::from_parts(15_764_000, 3573)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reinstate() -> Weight {
-		Weight::from_parts(14_912_000, 3573)
+		Weight::from_parts(14_812_000, 3573)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_oracle() -> Weight {
-		Weight::from_parts(12_950_000, 3990)
+		Weight::from_parts(12_779_000, 3990)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_oracle() -> Weight {
-		Weight::from_parts(12_659_000, 3990)
+		Weight::from_parts(12_548_000, 3990)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn update_meter() -> Weight {
-		Weight::from_parts(15_954_000, 3573)
+		Weight::from_parts(16_174_000, 3573)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(47_381_000, 4539)
+		Weight::from_parts(46_930_000, 4539)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn repay_debt() -> Weight {
-		Weight::from_parts(49_674_000, 6196)
+		Weight::from_parts(50_255_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
