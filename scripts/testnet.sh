@@ -5,14 +5,16 @@
 #                                    DIR (default: a new temporary folder), start the validators
 #   scripts/testnet.sh stop  DIR     stop them (the chain data stays in DIR)
 #
-# Validator i listens for peers on port 30333+i and for RPC on 9944+i. Each one's keystore
-# holds its aura (sr25519), grandpa (ed25519) and clearing (`clea`, sr25519) keys, inserted with
-# `wattle-node key insert`.
-# With one validator down the others keep producing blocks, and three of four still finalize.
+# Validator i listens for peers on port P2P_PORT+i (default 30333) and for RPC on RPC_PORT+i
+# (default 9944). Each one's keystore holds its aura (sr25519), grandpa (ed25519) and clearing
+# (`clea`, sr25519) keys, inserted with `wattle-node key insert`. With one validator down the
+# others keep producing blocks, and three of four still finalize.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 VALIDATORS=(alice bob charlie dave)
+rpc_base=${RPC_PORT:-9944}
+p2p_base=${P2P_PORT:-30333}
 command=${1:-}
 dir=${2:-}
 
@@ -34,13 +36,13 @@ start() {
 		"$WATTLE_NODE" key insert --base-path "$base" --chain "$dir/local-raw.json" \
 			--scheme sr25519 --suri "$seed" --key-type clea
 		local args=(--chain "$dir/local-raw.json" --base-path "$base" --node-key-file "$base/node-key"
-			--validator --name "$name" --port $((30333 + i)) --rpc-port $((9944 + i))
+			--validator --name "$name" --port $((p2p_base + i)) --rpc-port $((rpc_base + i))
 			--rpc-cors all --no-mdns --no-telemetry --no-prometheus)
 		[ -n "$bootnode" ] && args+=(--bootnodes "$bootnode")
 		"$WATTLE_NODE" "${args[@]}" >"$base/node.log" 2>&1 &
 		echo $! >"$base/pid"
-		[ -z "$bootnode" ] && bootnode="/ip4/127.0.0.1/tcp/30333/p2p/$(tail -n1 "$base/peer-id")"
-		echo "started $name: pid $(cat "$base/pid"), rpc ws://127.0.0.1:$((9944 + i)), log $base/node.log"
+		[ -z "$bootnode" ] && bootnode="/ip4/127.0.0.1/tcp/$p2p_base/p2p/$(tail -n1 "$base/peer-id")"
+		echo "started $name: pid $(cat "$base/pid"), rpc ws://127.0.0.1:$((rpc_base + i)), log $base/node.log"
 	done
 	echo "testnet folder: $dir   (stop with: scripts/testnet.sh stop $dir)"
 }

@@ -9,8 +9,9 @@ use wattle_runtime::opaque::Block;
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(cmd) => cmd
-			.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec)),
+		BenchmarkCmd::Pallet(cmd) => {
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
+		},
 		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
 		_ => Err("wattle-node offers `benchmark pallet` and `benchmark machine` only".into()),
 	})

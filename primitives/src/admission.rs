@@ -8,10 +8,19 @@ use sp_runtime::DispatchResult;
 
 /// What a household does on the market.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Role {
 	/// Buys energy only (bids).
 	Consumer,
@@ -35,10 +44,19 @@ impl Role {
 
 /// Where a participant stands with its zone's grid operator.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub enum AdmissionStatus {
 	/// Registered, waiting for the operator's approval (also after a meter change).
 	Pending,
@@ -61,8 +79,9 @@ pub enum AdmissionStatus {
 	Eq,
 	Default,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Tariffs {
 	/// Network charge a buyer pays to the zone operator per Wh bought on the market.
 	pub grid_fee: Balance,
@@ -151,4 +170,18 @@ pub trait AdmissionFixtures<AccountId> {
 		max_power_w: u32,
 		meter_key: sr25519::Public,
 	) -> Result<ZoneId, sp_runtime::DispatchError>;
+}
+
+/// Development tariffs, in planck per Wh: grid fee 0.03, retail 0.30, feed-in 0.08 and seller
+/// collateral 0.10 WTL/kWh; a missing reading costs 1 WTL. Used by the dev and local presets,
+/// the admission fixtures and the pallets' mock runtimes.
+pub fn dev_tariffs() -> Tariffs {
+	use crate::{WTL, WTL_PER_KWH};
+	Tariffs {
+		grid_fee: 3 * WTL_PER_KWH / 100,
+		retail_price: 30 * WTL_PER_KWH / 100,
+		feed_in_price: 8 * WTL_PER_KWH / 100,
+		seller_collateral: 10 * WTL_PER_KWH / 100,
+		missing_reading_penalty: WTL,
+	}
 }

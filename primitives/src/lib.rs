@@ -55,7 +55,14 @@ pub fn reading_payload<AccountId: codec::Encode>(
 	imported_wh: EnergyWh,
 	exported_wh: EnergyWh,
 ) -> alloc::vec::Vec<u8> {
-	codec::Encode::encode(&(READING_CONTEXT, genesis_hash, participant, slot, imported_wh, exported_wh))
+	codec::Encode::encode(&(
+		READING_CONTEXT,
+		genesis_hash,
+		participant,
+		slot,
+		imported_wh,
+		exported_wh,
+	))
 }
 
 /// The meter readings recorded for settlement (pallet `metering`).

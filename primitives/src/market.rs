@@ -60,7 +60,16 @@ impl Default for MarketConfig {
 
 /// Where a slot stands at a given moment.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
 )]
 pub enum SlotPhase {
 	/// Too far ahead: orders are not accepted yet.
@@ -212,16 +221,42 @@ mod tests {
 	fn configurations_that_would_stop_the_market_are_refused() {
 		let ok = quarter_hours();
 		assert_eq!(ok.validate(), Ok(()));
-		assert_eq!(MarketConfig { slot_secs: 0, ..ok }.validate(), Err(InvalidMarketConfig::SlotLength));
+		assert_eq!(
+			MarketConfig { slot_secs: 0, ..ok }.validate(),
+			Err(InvalidMarketConfig::SlotLength)
+		);
 		assert_eq!(
 			MarketConfig { slot_secs: MAX_SLOT_SECS + 1, ..ok }.validate(),
 			Err(InvalidMarketConfig::SlotLength)
 		);
-		assert_eq!(MarketConfig { max_slots_ahead: 0, ..ok }.validate(), Err(InvalidMarketConfig::SlotsAhead));
+		assert_eq!(
+			MarketConfig { max_slots_ahead: 0, ..ok }.validate(),
+			Err(InvalidMarketConfig::SlotsAhead)
+		);
 		assert_eq!(
 			MarketConfig { gate_closure_secs: 900 * 96, ..ok }.validate(),
 			Err(InvalidMarketConfig::GateClosure)
 		);
-		assert_eq!(MarketConfig { max_price: 0, ..ok }.validate(), Err(InvalidMarketConfig::MaxPrice));
+		assert_eq!(
+			MarketConfig { max_price: 0, ..ok }.validate(),
+			Err(InvalidMarketConfig::MaxPrice)
+		);
+	}
+}
+
+/// The development market: one-minute slots, gate closure 20 s before a slot, orders up to 30
+/// slots ahead, readings for 30 s after a slot; a whole cycle (order, clearing, delivery,
+/// metering, settlement) takes about three minutes. Used by the dev and local presets and by
+/// the pallets' mock runtimes.
+pub fn dev_market() -> MarketConfig {
+	MarketConfig {
+		slot_secs: 60,
+		gate_closure_secs: 20,
+		max_slots_ahead: 30,
+		metering_window_secs: 30,
+		on_chain_clearing_limit: 1_000,
+		imbalance_tolerance_wh: 20,
+		min_reputation: 100,
+		max_price: 10 * crate::WTL_PER_KWH,
 	}
 }

@@ -3,19 +3,19 @@
 //! oracle and sudo, and five approved households.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, ClearingConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
-	SudoConfig, WTL,
+	AccountId, Balance, BalancesConfig, ClearingConfig, OrdersConfig, ParticipantsConfig,
+	RuntimeGenesisConfig, SudoConfig, WTL,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use hex_literal::hex;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
-use sp_genesis_builder::{self, PresetId};
-use hex_literal::hex;
 use sp_core::sr25519;
+use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use wattle_primitives::{MarketConfig, Role, Tariffs, ZoneId, WTL_PER_KWH};
+use wattle_primitives::{dev_market, dev_tariffs, Role, ZoneId};
 
 /// What each well-known dev account starts with: one million WTL.
 pub const ENDOWMENT: Balance = 1_000_000 * WTL;
@@ -32,34 +32,6 @@ const HOUSEHOLDS: [Sr25519Keyring; 6] = [
 
 /// The dev market's zone: a feeder operated by Alice.
 pub const DEV_ZONE: ZoneId = 0;
-
-/// Dev tariffs, in planck per Wh: grid fee 0.03, retail 0.30, feed-in 0.08 and seller collateral
-/// 0.10 WTL/kWh; a missing reading costs 1 WTL.
-pub fn dev_tariffs() -> Tariffs {
-	Tariffs {
-		grid_fee: 3 * WTL_PER_KWH / 100,
-		retail_price: 30 * WTL_PER_KWH / 100,
-		feed_in_price: 8 * WTL_PER_KWH / 100,
-		seller_collateral: 10 * WTL_PER_KWH / 100,
-		missing_reading_penalty: WTL,
-	}
-}
-
-/// The dev market: one-minute slots, gate closure 20 s before a slot, orders up to 30 slots
-/// ahead, readings for 30 s after a slot. A whole cycle (order, clearing, delivery, metering,
-/// settlement) takes about three minutes.
-pub fn dev_market() -> MarketConfig {
-	MarketConfig {
-		slot_secs: 60,
-		gate_closure_secs: 20,
-		max_slots_ahead: 30,
-		metering_window_secs: 30,
-		on_chain_clearing_limit: 1_000,
-		imbalance_tolerance_wh: 20,
-		min_reputation: 100,
-		max_price: 10 * WTL_PER_KWH,
-	}
-}
 
 /// The dev households: who, role, meter key (the sr25519 public key of `//<Name>//meter`, written
 /// out because the runtime cannot derive keys; a test checks the derivation), connection in W.
@@ -134,7 +106,13 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 			participants: dev_households()
 				.into_iter()
 				.map(|(who, role, meter, max_power_w)| {
-					(who.to_account_id(), role, DEV_ZONE, sr25519::Public::from_raw(meter), max_power_w)
+					(
+						who.to_account_id(),
+						role,
+						DEV_ZONE,
+						sr25519::Public::from_raw(meter),
+						max_power_w,
+					)
 				})
 				.collect::<Vec<_>>(),
 		},
@@ -162,7 +140,12 @@ pub fn development_config_genesis() -> Value {
 /// `--chain local`: Alice, Bob, Charlie and Dave validate; Alice is sudo.
 pub fn local_config_genesis() -> Value {
 	genesis(
-		&[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave],
+		&[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		],
 		households(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -212,17 +195,19 @@ mod tests {
 			let json: Value = serde_json::from_slice(&patch).expect("presets are json; qed");
 			let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
 			json_merge(&mut config, json);
-			let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
+			let config: RuntimeGenesisConfig =
+				serde_json::from_value(config).expect("preset decodes");
 			sp_runtime::BuildStorage::build_storage(&config).expect("preset builds its state");
 		}
 	}
 
 	fn json_merge(base: &mut Value, patch: Value) {
 		match (base, patch) {
-			(Value::Object(base), Value::Object(patch)) =>
+			(Value::Object(base), Value::Object(patch)) => {
 				for (key, value) in patch {
 					json_merge(base.entry(key).or_insert(Value::Null), value);
-				},
+				}
+			},
 			(base, patch) => *base = patch,
 		}
 	}

@@ -53,10 +53,7 @@ pub const RESULT_CONTEXT: [u8; 15] = *b"wattle/clearing";
 pub mod pallet {
 	use super::*;
 	use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-	use frame_support::{
-		pallet_prelude::*,
-		traits::BuildGenesisConfig,
-	};
+	use frame_support::{pallet_prelude::*, traits::BuildGenesisConfig};
 	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 	use scale_info::TypeInfo;
 	use sp_runtime::{traits::Zero, RuntimeAppPublic};
@@ -65,7 +62,16 @@ pub mod pallet {
 
 	/// How a slot ended its clearing.
 	#[derive(
-		Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Clone,
+		Copy,
+		PartialEq,
+		Eq,
+		Debug,
 	)]
 	pub enum Outcome {
 		/// Cleared under this result; every order's fill follows from it.
@@ -92,7 +98,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config:
-		frame_system::Config<RuntimeEvent: From<Event<Self>>> + CreateAuthorizedTransaction<Call<Self>>
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ CreateAuthorizedTransaction<Call<Self>>
 	{
 		/// The order books (pallet `orders`).
 		type Book: OrderBook;

@@ -24,9 +24,9 @@ impl<T: Config> Pallet<T> {
 		// Slots in their clearing phase lie within gate_closure_secs of now.
 		let ahead = config.gate_closure_secs / config.slot_secs.max(1) + 1;
 		for slot in current.saturating_add(1)..=current.saturating_add(ahead) {
-			if T::Clock::phase(slot) == SlotPhase::Clearing &&
-				T::Book::is_open(slot) &&
-				T::Book::open_orders(slot) > 0
+			if T::Clock::phase(slot) == SlotPhase::Clearing
+				&& T::Book::is_open(slot)
+				&& T::Book::open_orders(slot) > 0
 			{
 				Self::clear_and_submit(slot, &key);
 			}
@@ -58,10 +58,15 @@ impl<T: Config> Pallet<T> {
 			authority: key.clone(),
 			signature,
 		};
-		let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+		let xt =
+			<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
 		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
-			Ok(()) => log::info!(target: LOG_TARGET, "submitted the result of slot {slot}: {result:?}"),
-			Err(()) => log::debug!(target: LOG_TARGET, "the pool refused the result of slot {slot}"),
+			Ok(()) => {
+				log::info!(target: LOG_TARGET, "submitted the result of slot {slot}: {result:?}")
+			},
+			Err(()) => {
+				log::debug!(target: LOG_TARGET, "the pool refused the result of slot {slot}")
+			},
 		}
 	}
 }

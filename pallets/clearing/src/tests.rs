@@ -29,10 +29,34 @@ fn held(who: AccountId) -> u128 {
 /// ask with 50 Wh.
 fn place_book() {
 	let [a, b, c, d] = TRADERS;
-	assert_ok!(Orders::place_order(RuntimeOrigin::signed(a), OPEN, pallet_orders::Side::Buy, 300, 250 * MWH));
-	assert_ok!(Orders::place_order(RuntimeOrigin::signed(b), OPEN, pallet_orders::Side::Buy, 200, 200 * MWH));
-	assert_ok!(Orders::place_order(RuntimeOrigin::signed(c), OPEN, pallet_orders::Side::Sell, 250, 100 * MWH));
-	assert_ok!(Orders::place_order(RuntimeOrigin::signed(d), OPEN, pallet_orders::Side::Sell, 300, 220 * MWH));
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(a),
+		OPEN,
+		pallet_orders::Side::Buy,
+		300,
+		250 * MWH
+	));
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(b),
+		OPEN,
+		pallet_orders::Side::Buy,
+		200,
+		200 * MWH
+	));
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(c),
+		OPEN,
+		pallet_orders::Side::Sell,
+		250,
+		100 * MWH
+	));
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(d),
+		OPEN,
+		pallet_orders::Side::Sell,
+		300,
+		220 * MWH
+	));
 }
 
 fn expected() -> ClearingResult {
@@ -98,7 +122,11 @@ fn results_outside_the_clearing_window_or_for_empty_books_are_refused() {
 		assert_noop!(submit(expected()), Error::<Test>::SlotStarted);
 		set_time(OPEN, 40);
 		assert_noop!(
-			Clearing::submit_result(RuntimeOrigin::signed(OPERATOR), OPEN + 1, ClearingResult::NoTrade),
+			Clearing::submit_result(
+				RuntimeOrigin::signed(OPERATOR),
+				OPEN + 1,
+				ClearingResult::NoTrade
+			),
 			Error::<Test>::EmptyBook
 		);
 	});
@@ -116,22 +144,34 @@ fn every_single_field_mutation_of_the_result_is_refused_with_its_rule() {
 			(with_trade(|t| t.price -= 1), Error::<Test>::MarginalAskOffPrice),
 			// Without a marginal ask, D sells nothing and 0.22 is no longer the midpoint.
 			(with_trade(|t| t.marginal_ask = None), Error::<Test>::AskVolumeMismatch),
-			(with_trade(|t| t.volume_wh = NonZeroU64::new(301).unwrap()), Error::<Test>::BidVolumeMismatch),
 			(
-				with_trade(|t| t.marginal_ask = Some(Marginal { id: D, fill_wh: NonZeroU64::new(51).unwrap() })),
+				with_trade(|t| t.volume_wh = NonZeroU64::new(301).unwrap()),
+				Error::<Test>::BidVolumeMismatch,
+			),
+			(
+				with_trade(|t| {
+					t.marginal_ask = Some(Marginal { id: D, fill_wh: NonZeroU64::new(51).unwrap() })
+				}),
 				Error::<Test>::AskVolumeMismatch,
 			),
 			// A made-up marginal id gives D none of its 50 Wh: the asks no longer add up.
 			(
-				with_trade(|t| t.marginal_ask = Some(Marginal { id: 99, fill_wh: NonZeroU64::new(50).unwrap() })),
+				with_trade(|t| {
+					t.marginal_ask =
+						Some(Marginal { id: 99, fill_wh: NonZeroU64::new(50).unwrap() })
+				}),
 				Error::<Test>::AskVolumeMismatch,
 			),
 			(
-				with_trade(|t| t.marginal_ask = Some(Marginal { id: A, fill_wh: NonZeroU64::new(50).unwrap() })),
+				with_trade(|t| {
+					t.marginal_ask = Some(Marginal { id: A, fill_wh: NonZeroU64::new(50).unwrap() })
+				}),
 				Error::<Test>::MarginalAskIsABid,
 			),
 			(
-				with_trade(|t| t.marginal_ask = Some(Marginal { id: C, fill_wh: NonZeroU64::new(50).unwrap() })),
+				with_trade(|t| {
+					t.marginal_ask = Some(Marginal { id: C, fill_wh: NonZeroU64::new(50).unwrap() })
+				}),
 				Error::<Test>::MarginalAskOffPrice,
 			),
 		];
@@ -160,7 +200,10 @@ fn cleared_orders_become_contracts_and_keep_exactly_the_hold_their_fill_needs() 
 		assert_eq!(held(c), 250 * collateral, "C sells all 250 Wh");
 		assert_eq!(held(d), 50 * collateral, "D sells 50 of its 300 Wh");
 		let cleared = |id| pallet_orders::OpenOrders::<Test>::get(id).and_then(|o| o.cleared_wh);
-		assert_eq!((cleared(A), cleared(B), cleared(C), cleared(D)), (Some(300), None, Some(250), Some(50)));
+		assert_eq!(
+			(cleared(A), cleared(B), cleared(C), cleared(D)),
+			(Some(300), None, Some(250), Some(50))
+		);
 		assert!(ContractQueue::<Test>::get().is_empty());
 		Orders::do_try_state().expect("order holds match the contracts");
 	});
@@ -192,8 +235,13 @@ fn a_small_book_without_result_is_cleared_on_chain_at_the_slots_start() {
 		Clearing::on_initialize(2);
 		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
 		System::assert_has_event(
-			Event::<Test>::SlotCleared { slot: OPEN, price: 220 * MWH, volume_wh: 300, by: ClearedBy::Runtime }
-				.into(),
+			Event::<Test>::SlotCleared {
+				slot: OPEN,
+				price: 220 * MWH,
+				volume_wh: 300,
+				by: ClearedBy::Runtime,
+			}
+			.into(),
 		);
 		assert_eq!(held(TRADERS[1]), 0);
 	});
@@ -226,14 +274,20 @@ mod authority {
 		(authority, signature.into())
 	}
 
-	fn call(result: ClearingResult, authority: AuthorityId, signature: crate::AuthoritySignature) -> Call<Test> {
+	fn call(
+		result: ClearingResult,
+		authority: AuthorityId,
+		signature: crate::AuthoritySignature,
+	) -> Call<Test> {
 		Call::<Test>::submit_result_as_authority { slot: OPEN, result, authority, signature }
 	}
 
 	fn validity(call: &Call<Test>) -> Result<(), InvalidTransaction> {
 		match call.authorize(TransactionSource::External) {
 			Some(Ok(_)) => Ok(()),
-			Some(Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(e))) => Err(e),
+			Some(Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(e))) => {
+				Err(e)
+			},
 			other => panic!("unexpected authorization outcome {other:?}"),
 		}
 	}
@@ -244,19 +298,35 @@ mod authority {
 			place_book();
 			at_gate_closure();
 			let (authority, signature) = authority();
-			assert_eq!(validity(&call(expected(), authority.clone(), signature.clone())), Err(InvalidTransaction::BadSigner));
-			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![authority.clone()]));
+			assert_eq!(
+				validity(&call(expected(), authority.clone(), signature.clone())),
+				Err(InvalidTransaction::BadSigner)
+			);
+			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![
+				authority.clone()
+			]));
 			assert_eq!(validity(&call(expected(), authority.clone(), signature.clone())), Ok(()));
 			let forged = with_trade(|t| t.price += 1);
-			assert_eq!(validity(&call(forged, authority.clone(), signature.clone())), Err(InvalidTransaction::BadProof));
-			let pair = sp_core::sr25519::Pair::from_string("//clearing", None).unwrap();
-			let signed_invalid = pair.sign(&Clearing::signing_payload(OPEN, &with_trade(|t| t.price += 1)));
 			assert_eq!(
-				validity(&call(with_trade(|t| t.price += 1), authority.clone(), signed_invalid.into())),
+				validity(&call(forged, authority.clone(), signature.clone())),
+				Err(InvalidTransaction::BadProof)
+			);
+			let pair = sp_core::sr25519::Pair::from_string("//clearing", None).unwrap();
+			let signed_invalid =
+				pair.sign(&Clearing::signing_payload(OPEN, &with_trade(|t| t.price += 1)));
+			assert_eq!(
+				validity(&call(
+					with_trade(|t| t.price += 1),
+					authority.clone(),
+					signed_invalid.into()
+				)),
 				Err(InvalidTransaction::Custom(0))
 			);
 			set_time(OPEN, 0);
-			assert_eq!(validity(&call(expected(), authority, signature)), Err(InvalidTransaction::Stale));
+			assert_eq!(
+				validity(&call(expected(), authority, signature)),
+				Err(InvalidTransaction::Stale)
+			);
 		});
 	}
 
@@ -307,7 +377,9 @@ mod authority {
 		ext.register_extension(sp_keystore::KeystoreExt::new(keystore));
 		ext.execute_with(|| {
 			let authority = AuthorityId::generate_pair(None);
-			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![authority.clone()]));
+			Authorities::<Test>::put(frame_support::BoundedVec::truncate_from(vec![
+				authority.clone()
+			]));
 			place_book();
 			Clearing::offchain_worker(1);
 			assert!(pool_state.read().transactions.is_empty(), "the gate is still open");
@@ -317,7 +389,8 @@ mod authority {
 			assert_eq!(transactions.len(), 1);
 			let xt = Extrinsic::decode(&mut &transactions[0][..]).expect("a valid extrinsic");
 			let RuntimeCall::Clearing(call) = xt.function else { panic!("a clearing call") };
-			let Call::submit_result_as_authority { slot, result, authority: signer, signature } = call.clone()
+			let Call::submit_result_as_authority { slot, result, authority: signer, signature } =
+				call.clone()
 			else {
 				panic!("the fee-less call")
 			};

@@ -71,5 +71,8 @@ fn main() {
 	println!("clear:        {:>10.3} ms", clearing.as_secs_f64() * 1e3);
 	println!("sort prices:  {:>10.3} ms", sorting.as_secs_f64() * 1e3);
 	println!("verify:       {:>10.3} ms", verifying.as_secs_f64() * 1e3);
-	println!("clear / sort: {:>10.2} (goal: at most 3)", clearing.as_secs_f64() / sorting.as_secs_f64());
+	println!(
+		"clear / sort: {:>10.2} (goal: at most 3)",
+		clearing.as_secs_f64() / sorting.as_secs_f64()
+	);
 }

@@ -10,8 +10,18 @@ use core::borrow::Borrow;
 use scale_info::TypeInfo;
 
 /// Why a book has no clearing result.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub enum ClearError {
 	/// The energy that would trade exceeds `u64::MAX` Wh, so no result can state the volume.
 	/// The pallet's bounds on orders per slot and energy per order rule this out; it is reported
@@ -59,8 +69,9 @@ impl SideCut {
 	/// price among the side's trading orders, and the highest id among those at that price.
 	fn last_filled<'a>(&self, side: &'a [BookEntry]) -> Option<(&'a BookEntry, NonZeroEnergyWh)> {
 		match NonZeroEnergyWh::new(self.partial_fill_wh) {
-			Some(partial_fill_wh) =>
-				side.get(self.fully_filled).map(|entry| (entry, partial_fill_wh)),
+			Some(partial_fill_wh) => {
+				side.get(self.fully_filled).map(|entry| (entry, partial_fill_wh))
+			},
 			None => {
 				let entry = side.get(self.fully_filled.checked_sub(1)?)?;
 				NonZeroEnergyWh::new(entry.energy_wh).map(|energy_wh| (entry, energy_wh))

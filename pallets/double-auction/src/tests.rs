@@ -106,11 +106,7 @@ fn ties_at_the_margin_are_filled_in_order_of_placement() {
 	// Three bids at 10 compete for 15 Wh. Whatever their position in the input, the earliest
 	// (id 2) is filled first, the next (id 5) gets the remaining 5, the latest (id 7) nothing.
 	let book = [bid(5, 10, 10), bid(2, 10, 10), ask(1, 15, 4), bid(7, 10, 10)];
-	assert_clears(
-		&book,
-		trade(10, 15, marginal(5, 5), None),
-		&[(1, 15), (2, 10), (5, 5), (7, 0)],
-	);
+	assert_clears(&book, trade(10, 15, marginal(5, 5), None), &[(1, 15), (2, 10), (5, 5), (7, 0)]);
 }
 
 #[test]
@@ -381,8 +377,7 @@ fn welfare_optimum(book: &[Order]) -> (i128, EnergyWh) {
 		if bought == volume_of(book, &fills, Side::Sell) {
 			best = best.max(Some((welfare(book, &fills), bought)));
 		}
-		let Some(digit) =
-			fills.iter().zip(book).position(|(fill, order)| *fill < order.energy_wh)
+		let Some(digit) = fills.iter().zip(book).position(|(fill, order)| *fill < order.energy_wh)
 		else {
 			return best.expect("trading nothing is always feasible; qed");
 		};
@@ -454,12 +449,13 @@ fn single_field_mutations(result: &ClearingResult, book: &[Order]) -> Vec<Cleari
 					mutated.push(with_marginal(Some(Marginal { fill_wh, ..current })));
 				}
 			},
-			None =>
+			None => {
 				for order in book {
 					for fill_wh in [1, order.energy_wh] {
 						mutated.push(with_marginal(marginal(order.id, fill_wh)));
 					}
-				},
+				}
+			},
 		}
 	}
 	let mut mutations = vec![ClearingResult::NoTrade];

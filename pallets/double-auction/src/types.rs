@@ -22,8 +22,18 @@ pub type EnergyWh = u64;
 pub type NonZeroEnergyWh = NonZeroU64;
 
 /// Which way an order trades.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub enum Side {
 	/// A bid: buys at most `energy_wh` at a price no higher than its limit.
 	Buy,
@@ -42,8 +52,18 @@ impl Side {
 }
 
 /// A limit order for one delivery slot.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub struct Order {
 	/// Unique across both sides of the book; increases with placement.
 	pub id: OrderId,
@@ -62,8 +82,18 @@ pub struct Order {
 /// highest id that receives any energy. Those with lower ids are filled completely, it is filled
 /// `fill_wh`, and those with higher ids receive nothing. When every order of the side at that
 /// price is filled completely, it is the one with the highest id and `fill_wh` is its whole energy.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub struct Marginal {
 	/// The marginal order; it must be an order of this side priced exactly at the clearing price.
 	pub id: OrderId,
@@ -79,8 +109,18 @@ pub struct Marginal {
 /// - an order priced exactly at `price` is filled completely if its id is below its side's
 ///   marginal id, `fill_wh` if it is the marginal order, and not at all if its id is above it or
 ///   its side has no marginal order.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub struct Clearing {
 	/// The uniform price, in planck per Wh, that every buyer pays and every seller receives.
 	pub price: Price,
@@ -124,8 +164,18 @@ impl Clearing {
 }
 
 /// The outcome of clearing a slot, small enough to store in O(1) whatever the size of the book.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub enum ClearingResult {
 	/// The book does not cross: every bid is priced below every ask, or a side is empty. Nothing
 	/// trades and there is no price.

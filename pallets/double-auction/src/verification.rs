@@ -11,8 +11,18 @@ use scale_info::TypeInfo;
 
 /// The rule a submitted result breaks. Each variant names one check of the crate documentation,
 /// so that the runtime can tell the submitter which one failed.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
 pub enum VerifyError {
 	/// The result claims no trade, but some bid is priced at or above some ask.
 	BookCrosses,
@@ -141,8 +151,9 @@ impl Verifier {
 	/// Starts checking `result`; no order has been fed yet.
 	pub fn new(result: &ClearingResult) -> Self {
 		let tally = match result {
-			ClearingResult::NoTrade =>
-				Tally::NoTrade(BestPrices { highest_bid: None, lowest_ask: None }),
+			ClearingResult::NoTrade => {
+				Tally::NoTrade(BestPrices { highest_bid: None, lowest_ask: None })
+			},
 			ClearingResult::Trade(clearing) => Tally::Trade(TradeTally {
 				clearing: *clearing,
 				bids: SideTally::default(),
@@ -190,20 +201,23 @@ impl BestPrices {
 			return Ok(());
 		}
 		match order.side {
-			Side::Buy =>
+			Side::Buy => {
 				self.highest_bid =
-					Some(self.highest_bid.map_or(order.price, |highest| highest.max(order.price))),
-			Side::Sell =>
+					Some(self.highest_bid.map_or(order.price, |highest| highest.max(order.price)))
+			},
+			Side::Sell => {
 				self.lowest_ask =
-					Some(self.lowest_ask.map_or(order.price, |lowest| lowest.min(order.price))),
+					Some(self.lowest_ask.map_or(order.price, |lowest| lowest.min(order.price)))
+			},
 		}
 		self.check()
 	}
 
 	fn check(&self) -> Result<(), VerifyError> {
 		match (self.highest_bid, self.lowest_ask) {
-			(Some(highest_bid), Some(lowest_ask)) if highest_bid >= lowest_ask =>
-				Err(VerifyError::BookCrosses),
+			(Some(highest_bid), Some(lowest_ask)) if highest_bid >= lowest_ask => {
+				Err(VerifyError::BookCrosses)
+			},
 			_ => Ok(()),
 		}
 	}
@@ -298,7 +312,9 @@ impl TradeTally {
 		match (self.price_floor, self.price_ceiling) {
 			(Some(floor), Some(ceiling))
 				if floor <= ceiling && clearing.price == clearing_price_within(floor, ceiling) =>
-				Ok(()),
+			{
+				Ok(())
+			},
 			_ => Err(VerifyError::PriceNotMidpoint),
 		}
 	}

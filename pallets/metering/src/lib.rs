@@ -75,7 +75,16 @@ pub mod pallet {
 
 	/// A recorded reading.
 	#[derive(
-		Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Clone,
+		Copy,
+		PartialEq,
+		Eq,
+		Debug,
 	)]
 	pub struct Reading {
 		/// Energy drawn from the grid in the slot, Wh.
@@ -86,7 +95,16 @@ pub mod pallet {
 
 	/// Why a reading in a batch was not recorded.
 	#[derive(
-		Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Clone,
+		Copy,
+		PartialEq,
+		Eq,
+		Debug,
 	)]
 	pub enum Rejection {
 		/// The participant is not registered.
@@ -133,7 +151,12 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A signed meter reading was recorded for settlement.
-		ReadingRecorded { slot: Slot, participant: T::AccountId, imported_wh: EnergyWh, exported_wh: EnergyWh },
+		ReadingRecorded {
+			slot: Slot,
+			participant: T::AccountId,
+			imported_wh: EnergyWh,
+			exported_wh: EnergyWh,
+		},
 		/// Reading number `index` of a batch was not recorded, for `reason`.
 		ReadingRejected { index: u32, slot: Slot, participant: T::AccountId, reason: Rejection },
 	}
@@ -171,7 +194,10 @@ pub mod pallet {
 						Readings::<T>::insert(
 							reading.slot,
 							&reading.participant,
-							Reading { imported_wh: reading.imported_wh, exported_wh: reading.exported_wh },
+							Reading {
+								imported_wh: reading.imported_wh,
+								exported_wh: reading.exported_wh,
+							},
 						);
 						Self::deposit_event(Event::ReadingRecorded {
 							slot: reading.slot,
@@ -221,8 +247,8 @@ pub mod pallet {
 			genesis_hash: &[u8; 32],
 			reading: &SignedReading<T::AccountId>,
 		) -> Result<(), Rejection> {
-			let participant =
-				T::Registry::participant(&reading.participant).ok_or(Rejection::UnknownParticipant)?;
+			let participant = T::Registry::participant(&reading.participant)
+				.ok_or(Rejection::UnknownParticipant)?;
 			if !T::Registry::is_meter_relay(participant.zone, relay) {
 				return Err(Rejection::NotRelayForZone);
 			}
@@ -246,7 +272,8 @@ pub mod pallet {
 				reading.imported_wh,
 				reading.exported_wh,
 			);
-			if !sp_io::crypto::sr25519_verify(&reading.signature, &payload, &participant.meter_key) {
+			if !sp_io::crypto::sr25519_verify(&reading.signature, &payload, &participant.meter_key)
+			{
 				return Err(Rejection::BadSignature);
 			}
 			Ok(())

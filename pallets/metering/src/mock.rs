@@ -4,7 +4,7 @@ use crate as pallet_metering;
 use frame_support::{derive_impl, traits::ConstU32};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
-use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL, WTL_PER_KWH};
+use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -85,25 +85,14 @@ pub const NOW_SLOT: Slot = 1_000;
 
 pub fn market() -> MarketConfig {
 	MarketConfig {
-		slot_secs: 60,
-		gate_closure_secs: 20,
 		max_slots_ahead: 10,
-		metering_window_secs: 30,
 		on_chain_clearing_limit: 100,
-		imbalance_tolerance_wh: 5,
-		min_reputation: 100,
-		max_price: 10 * WTL_PER_KWH,
+		..wattle_primitives::dev_market()
 	}
 }
 
 fn tariffs() -> Tariffs {
-	Tariffs {
-		grid_fee: 3 * WTL_PER_KWH / 100,
-		retail_price: 30 * WTL_PER_KWH / 100,
-		feed_in_price: 8 * WTL_PER_KWH / 100,
-		seller_collateral: 10 * WTL_PER_KWH / 100,
-		missing_reading_penalty: WTL,
-	}
+	wattle_primitives::dev_tariffs()
 }
 
 /// The meter of `who`: the sr25519 key of `//<who>//meter`.
@@ -141,7 +130,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		set_time(NOW_SLOT, 5);

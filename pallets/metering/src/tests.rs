@@ -10,7 +10,13 @@ const METERED: Slot = NOW_SLOT - 1;
 /// The bytes a meter signs, written out from the interface contract: the 14 ASCII bytes
 /// `wattle/reading`, the genesis hash, the account id, then slot, imported and exported as
 /// little-endian u64.
-fn contract_payload(genesis: [u8; 32], who: AccountId, slot: Slot, imported: u64, exported: u64) -> Vec<u8> {
+fn contract_payload(
+	genesis: [u8; 32],
+	who: AccountId,
+	slot: Slot,
+	imported: u64,
+	exported: u64,
+) -> Vec<u8> {
 	let mut bytes = b"wattle/reading".to_vec();
 	bytes.extend_from_slice(&genesis);
 	bytes.extend_from_slice(&who.encode());
@@ -32,7 +38,12 @@ fn signed_by(
 	SignedReading { participant: who, slot, imported_wh, exported_wh, signature }
 }
 
-fn reading(who: AccountId, slot: Slot, imported_wh: u64, exported_wh: u64) -> SignedReading<AccountId> {
+fn reading(
+	who: AccountId,
+	slot: Slot,
+	imported_wh: u64,
+	exported_wh: u64,
+) -> SignedReading<AccountId> {
 	signed_by(&meter(who), GENESIS_HASH, who, slot, imported_wh, exported_wh)
 }
 
@@ -47,7 +58,10 @@ fn metering_events() -> Vec<Event<Test>> {
 }
 
 /// Submits `readings` from `relay` and returns the rejections, by index.
-fn relay(relay: AccountId, readings: Vec<SignedReading<AccountId>>) -> (Pays, Vec<(u32, Rejection)>) {
+fn relay(
+	relay: AccountId,
+	readings: Vec<SignedReading<AccountId>>,
+) -> (Pays, Vec<(u32, Rejection)>) {
 	System::reset_events();
 	let info = Metering::submit_readings(RuntimeOrigin::signed(relay), readings)
 		.expect("a well-formed batch is accepted as a whole");
@@ -83,11 +97,19 @@ fn an_oracle_relays_a_signed_reading_for_free() {
 	new_test_ext().execute_with(|| {
 		let (pays, rejected) = relay(ORACLE, vec![reading(HOUSEHOLD, METERED, 40, 7)]);
 		assert_eq!((pays, rejected), (Pays::No, vec![]));
-		assert_eq!(Readings::<Test>::get(METERED, HOUSEHOLD), Some(Reading { imported_wh: 40, exported_wh: 7 }));
+		assert_eq!(
+			Readings::<Test>::get(METERED, HOUSEHOLD),
+			Some(Reading { imported_wh: 40, exported_wh: 7 })
+		);
 		assert_eq!(<Metering as MeterReadings<_>>::reading(METERED, &HOUSEHOLD), Some((40, 7)));
 		assert_eq!(
 			metering_events(),
-			vec![Event::ReadingRecorded { slot: METERED, participant: HOUSEHOLD, imported_wh: 40, exported_wh: 7 }]
+			vec![Event::ReadingRecorded {
+				slot: METERED,
+				participant: HOUSEHOLD,
+				imported_wh: 40,
+				exported_wh: 7
+			}]
 		);
 	});
 }
@@ -163,7 +185,10 @@ fn readings_are_accepted_only_within_the_metering_window() {
 #[test]
 fn one_reading_per_meter_and_slot() {
 	new_test_ext().execute_with(|| {
-		let (_, rejected) = relay(ORACLE, vec![reading(HOUSEHOLD, METERED, 40, 0), reading(HOUSEHOLD, METERED, 41, 0)]);
+		let (_, rejected) = relay(
+			ORACLE,
+			vec![reading(HOUSEHOLD, METERED, 40, 0), reading(HOUSEHOLD, METERED, 41, 0)],
+		);
 		assert_eq!(rejected, vec![(1, Rejection::Duplicate)]);
 		assert_eq!(rejection_of(reading(HOUSEHOLD, METERED, 40, 0)), Rejection::Duplicate);
 		assert_eq!(Readings::<Test>::get(METERED, HOUSEHOLD).map(|r| r.imported_wh), Some(40));
@@ -173,9 +198,16 @@ fn one_reading_per_meter_and_slot() {
 #[test]
 fn values_above_the_connection_capacity_are_rejected() {
 	new_test_ext().execute_with(|| {
-		assert_eq!(rejection_of(reading(HOUSEHOLD, METERED, CAPACITY_WH + 1, 0)), Rejection::AboveConnectionCapacity);
-		assert_eq!(rejection_of(reading(HOUSEHOLD, METERED, 0, CAPACITY_WH + 1)), Rejection::AboveConnectionCapacity);
-		let (_, rejected) = relay(ORACLE, vec![reading(HOUSEHOLD, METERED, CAPACITY_WH, CAPACITY_WH)]);
+		assert_eq!(
+			rejection_of(reading(HOUSEHOLD, METERED, CAPACITY_WH + 1, 0)),
+			Rejection::AboveConnectionCapacity
+		);
+		assert_eq!(
+			rejection_of(reading(HOUSEHOLD, METERED, 0, CAPACITY_WH + 1)),
+			Rejection::AboveConnectionCapacity
+		);
+		let (_, rejected) =
+			relay(ORACLE, vec![reading(HOUSEHOLD, METERED, CAPACITY_WH, CAPACITY_WH)]);
 		assert!(rejected.is_empty());
 	});
 }
@@ -199,9 +231,15 @@ fn a_mixed_batch_records_the_valid_readings_reports_the_rest_and_pays_its_fee() 
 #[test]
 fn empty_and_oversized_batches_are_refused_whole() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Metering::submit_readings(RuntimeOrigin::signed(ORACLE), vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(
+			Metering::submit_readings(RuntimeOrigin::signed(ORACLE), vec![]),
+			Error::<Test>::EmptyBatch
+		);
 		let five = (0..5).map(|_| reading(HOUSEHOLD, METERED, 1, 0)).collect::<Vec<_>>();
-		assert_noop!(Metering::submit_readings(RuntimeOrigin::signed(ORACLE), five), Error::<Test>::BatchTooLarge);
+		assert_noop!(
+			Metering::submit_readings(RuntimeOrigin::signed(ORACLE), five),
+			Error::<Test>::BatchTooLarge
+		);
 		assert_ok!(Metering::submit_readings(
 			RuntimeOrigin::signed(ORACLE),
 			vec![reading(HOUSEHOLD, METERED, 1, 0)]

@@ -3,9 +3,9 @@
 //! `weights.rs`.
 use super::*;
 use crate::pallet::{AccountSlots, Books, Call, Config, OpenOrders, Pallet, SlotBook};
-use frame_support::traits::Get;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
+use frame_support::traits::Get;
 use frame_system::RawOrigin;
 use sp_core::sr25519;
 use wattle_primitives::{AdmissionFixtures, Balance, Role, Slot, WTL, WTL_PER_KWH};
@@ -88,4 +88,3 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
-

@@ -2,8 +2,8 @@
 use crate::pallet::*;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::pallet_prelude::*;
-use scale_info::TypeInfo;
 use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+use scale_info::TypeInfo;
 use wattle_double_auction::{fill_of, ClearingResult, Order as BookEntry, OrderId, Side};
 use wattle_primitives::{Balance, EnergyWh, Slot, ZoneId};
 
@@ -173,7 +173,8 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 
 	fn close(slot: Slot, result: Option<&ClearingResult>) {
 		Books::<T>::mutate(slot, |summary| {
-			summary.status = if result.is_some() { BookStatus::Cleared } else { BookStatus::Voided };
+			summary.status =
+				if result.is_some() { BookStatus::Cleared } else { BookStatus::Voided };
 		});
 	}
 
@@ -183,19 +184,24 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 			let Some(mut order) = OpenOrders::<T>::get(entry.id) else { continue };
 			let fill = result.map_or(0, |result| fill_of(entry, result));
 			let keep = match (result, order.side) {
-				(Some(ClearingResult::Trade(clearing)), Side::Buy) => (fill as Balance)
-					.saturating_mul(clearing.price.saturating_add(order.grid_fee)),
+				(Some(ClearingResult::Trade(clearing)), Side::Buy) => {
+					(fill as Balance).saturating_mul(clearing.price.saturating_add(order.grid_fee))
+				},
 				// An ask's hold is energy times the collateral per Wh, so this division is exact.
-				(Some(_), Side::Sell) =>
-					(order.held / (order.energy_wh.max(1) as Balance)).saturating_mul(fill as Balance),
+				(Some(_), Side::Sell) => (order.held / (order.energy_wh.max(1) as Balance))
+					.saturating_mul(fill as Balance),
 				_ => 0,
 			};
 			let excess = order.held.saturating_sub(keep);
 			// Releasing less than is held cannot fail; `BestEffort` keeps a hold changed by hand
 			// from stopping the walk.
-			let released =
-				T::Currency::release(&HoldReason::Order.into(), &order.owner, excess, Precision::BestEffort)
-					.unwrap_or_default();
+			let released = T::Currency::release(
+				&HoldReason::Order.into(),
+				&order.owner,
+				excess,
+				Precision::BestEffort,
+			)
+			.unwrap_or_default();
 			order.held = order.held.saturating_sub(released);
 			if fill == 0 {
 				Self::remove_from_book(entry.id, &order);

@@ -63,7 +63,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config:
-		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_timestamp::Config<Moment = u64>
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ pallet_timestamp::Config<Moment = u64>
 	{
 		/// The currency in which orders' funds are held.
 		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason, Balance = Balance>
@@ -113,7 +114,8 @@ pub mod pallet {
 
 	/// Every order not yet settled or cancelled.
 	#[pallet::storage]
-	pub type OpenOrders<T: Config> = StorageMap<_, Twox64Concat, OrderId, OrderRecord<T::AccountId>>;
+	pub type OpenOrders<T: Config> =
+		StorageMap<_, Twox64Concat, OrderId, OrderRecord<T::AccountId>>;
 
 	/// A slot's book, page by page: what clearing needs of each order (id, side, energy, price).
 	#[pallet::storage]
@@ -338,10 +340,7 @@ pub mod pallet {
 			}
 			ensure!(participant.debt == 0, Error::<T>::InDebt);
 			let config = Configuration::<T>::get();
-			ensure!(
-				participant.reputation >= config.min_reputation,
-				Error::<T>::ReputationTooLow
-			);
+			ensure!(participant.reputation >= config.min_reputation, Error::<T>::ReputationTooLow);
 			match side {
 				Side::Buy => ensure!(participant.role.may_buy(), Error::<T>::RoleCannotBuy),
 				Side::Sell => ensure!(participant.role.may_sell(), Error::<T>::RoleCannotSell),
@@ -364,7 +363,8 @@ pub mod pallet {
 				Error::<T>::ExceedsConnectionCapacity
 			);
 
-			let tariffs = T::Registry::zone(participant.zone).ok_or(Error::<T>::UnknownZone)?.tariffs;
+			let tariffs =
+				T::Registry::zone(participant.zone).ok_or(Error::<T>::UnknownZone)?.tariffs;
 			let per_wh = match side {
 				Side::Buy => price.checked_add(tariffs.grid_fee),
 				Side::Sell => Some(tariffs.seller_collateral),

@@ -3,7 +3,7 @@ use crate as pallet_orders;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
-use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL, WTL_PER_KWH};
+use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -80,25 +80,14 @@ pub const CAPACITY_WH: u64 = 100;
 /// One-minute slots, gate closure 20 s before, 10 slots ahead.
 pub fn market() -> MarketConfig {
 	MarketConfig {
-		slot_secs: 60,
-		gate_closure_secs: 20,
 		max_slots_ahead: 10,
-		metering_window_secs: 30,
 		on_chain_clearing_limit: 100,
-		imbalance_tolerance_wh: 5,
-		min_reputation: 100,
-		max_price: 10 * WTL_PER_KWH,
+		..wattle_primitives::dev_market()
 	}
 }
 
 pub fn tariffs() -> Tariffs {
-	Tariffs {
-		grid_fee: 3 * WTL_PER_KWH / 100,
-		retail_price: 30 * WTL_PER_KWH / 100,
-		feed_in_price: 8 * WTL_PER_KWH / 100,
-		seller_collateral: 10 * WTL_PER_KWH / 100,
-		missing_reading_penalty: WTL,
-	}
+	wattle_primitives::dev_tariffs()
 }
 
 /// The slot the mock chain starts in, 5 seconds after its start.

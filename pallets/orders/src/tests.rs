@@ -89,11 +89,12 @@ mod placing {
 	fn orders_fill_pages_of_the_book_in_placement_order() {
 		run_test(|| {
 			// Five orders from one account at most: spread over three accounts.
-			let ids: Vec<u64> = [CONSUMER, PROSUMER, CONSUMER, PROSUMER, CONSUMER, PROSUMER, CONSUMER]
-				.into_iter()
-				.chain([PROSUMER, CONSUMER])
-				.map(|who| bid(who, 1))
-				.collect();
+			let ids: Vec<u64> =
+				[CONSUMER, PROSUMER, CONSUMER, PROSUMER, CONSUMER, PROSUMER, CONSUMER]
+					.into_iter()
+					.chain([PROSUMER, CONSUMER])
+					.map(|who| bid(who, 1))
+					.collect();
 			assert_eq!(Orders::book_summary(OPEN).pages, 3);
 			let paged: Vec<u64> = (0..3)
 				.flat_map(|page| Orders::book_page(OPEN, page).into_inner())
@@ -347,10 +348,7 @@ mod cancelling {
 		run_test(|| {
 			assert_noop!(Orders::cancel_order(signed(CONSUMER), 99), Error::<Test>::UnknownOrder);
 			let id = bid(CONSUMER, 10);
-			assert_noop!(
-				Orders::cancel_order(signed(PROSUMER), id),
-				Error::<Test>::NotOrderOwner
-			);
+			assert_noop!(Orders::cancel_order(signed(PROSUMER), id), Error::<Test>::NotOrderOwner);
 			set_time(OPEN, 0);
 			assert_noop!(Orders::cancel_order(signed(CONSUMER), id), Error::<Test>::GateClosed);
 			Books::<Test>::mutate(OPEN, |b| b.status = BookStatus::Cleared);

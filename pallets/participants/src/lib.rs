@@ -32,9 +32,9 @@ pub use wattle_primitives::{AdmissionStatus, ParticipantInfo, Role, Tariffs, Zon
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
-mod registry;
 #[cfg(test)]
 mod mock;
+mod registry;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -125,8 +125,7 @@ pub mod pallet {
 
 	/// Every registered participant: role, zone, status, meter key, capacity, reputation, debt.
 	#[pallet::storage]
-	pub type Registry<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, ParticipantInfo>;
+	pub type Registry<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ParticipantInfo>;
 
 	/// Which participant a meter key belongs to: one meter cannot serve two households.
 	#[pallet::storage]
@@ -251,7 +250,8 @@ pub mod pallet {
 					.expect("genesis zones are valid and distinct; qed");
 			}
 			for (zone, oracle) in &self.oracles {
-				let operator = Zones::<T>::get(zone).expect("genesis oracle zones exist; qed").operator;
+				let operator =
+					Zones::<T>::get(zone).expect("genesis oracle zones exist; qed").operator;
 				Pallet::<T>::do_add_oracle(&operator, oracle.clone())
 					.expect("genesis oracles are distinct and within bounds; qed");
 			}
@@ -548,7 +548,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		pub(crate) fn do_add_oracle(operator: &T::AccountId, oracle: T::AccountId) -> DispatchResult {
+		pub(crate) fn do_add_oracle(
+			operator: &T::AccountId,
+			oracle: T::AccountId,
+		) -> DispatchResult {
 			let zone = OperatorZone::<T>::get(operator).ok_or(Error::<T>::NotZoneOperator)?;
 			Oracles::<T>::try_mutate(zone, |oracles| -> DispatchResult {
 				ensure!(!oracles.contains(&oracle), Error::<T>::AlreadyOracle);
@@ -607,8 +610,8 @@ pub mod pallet {
 			use frame_support::traits::fungible::InspectHold;
 			for (who, p) in Registry::<T>::iter() {
 				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::Registration.into(), &who) ==
-						T::RegistrationDeposit::get(),
+					T::Currency::balance_on_hold(&HoldReason::Registration.into(), &who)
+						== T::RegistrationDeposit::get(),
 					"a participant's registration hold differs from the deposit"
 				);
 				ensure!(

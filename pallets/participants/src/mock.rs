@@ -3,7 +3,7 @@ use crate as pallet_participants;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
-use wattle_primitives::{Balance, MarketObligations, Role, Tariffs, WTL_PER_KWH};
+use wattle_primitives::{Balance, MarketObligations, Role, Tariffs};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -75,13 +75,7 @@ pub const NEWCOMER: AccountId = 11;
 pub const PAUPER: AccountId = 12;
 
 pub fn tariffs() -> Tariffs {
-	Tariffs {
-		grid_fee: 30 * WTL_PER_KWH / 1000,
-		retail_price: 300 * WTL_PER_KWH / 1000,
-		feed_in_price: 80 * WTL_PER_KWH / 1000,
-		seller_collateral: 100 * WTL_PER_KWH / 1000,
-		missing_reading_penalty: 1_000,
-	}
+	wattle_primitives::dev_tariffs()
 }
 
 /// The sr25519 public key of a meter derived from `seed`, e.g. `//10//meter`.

@@ -17,14 +17,15 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn is_meter_relay(zone: ZoneId, who: &T::AccountId) -> bool {
-		Zones::<T>::get(zone).is_some_and(|z| z.operator == *who) ||
-			Oracles::<T>::get(zone).contains(who)
+		Zones::<T>::get(zone).is_some_and(|z| z.operator == *who)
+			|| Oracles::<T>::get(zone).contains(who)
 	}
 
 	fn adjust_reputation(who: &T::AccountId, delta: i32) {
 		let changed = Registry::<T>::mutate(who, |p| {
 			let p = p.as_mut()?;
-			let reputation = (p.reputation as i32).saturating_add(delta).clamp(0, MAX_REPUTATION as i32);
+			let reputation =
+				(p.reputation as i32).saturating_add(delta).clamp(0, MAX_REPUTATION as i32);
 			p.reputation = reputation as u16;
 			Some(p.reputation)
 		});
@@ -55,7 +56,8 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 		meter_key: sp_core::sr25519::Public,
 	) -> Result<ZoneId, sp_runtime::DispatchError> {
 		if !Zones::<T>::contains_key(FIXTURE_ZONE) {
-			let operator: T::AccountId = frame_support::PalletId(*b"wtl/fixt").into_account_truncating();
+			let operator: T::AccountId =
+				frame_support::PalletId(*b"wtl/fixt").into_account_truncating();
 			Self::do_create_zone(FIXTURE_ZONE, operator, fixture_tariffs())?;
 		}
 		// Fixtures fund what the deposit needs, so that callers without a currency can use them.
@@ -75,15 +77,7 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 	}
 }
 
-/// Tariffs of the fixture zone: grid fee 0.03, retail 0.30, feed-in 0.08, collateral 0.10
-/// WTL/kWh; penalty 1 WTL.
+/// Tariffs of the fixture zone: the development tariffs.
 pub fn fixture_tariffs() -> wattle_primitives::Tariffs {
-	use wattle_primitives::{WTL, WTL_PER_KWH};
-	wattle_primitives::Tariffs {
-		grid_fee: 3 * WTL_PER_KWH / 100,
-		retail_price: 30 * WTL_PER_KWH / 100,
-		feed_in_price: 8 * WTL_PER_KWH / 100,
-		seller_collateral: 10 * WTL_PER_KWH / 100,
-		missing_reading_penalty: WTL,
-	}
+	wattle_primitives::dev_tariffs()
 }

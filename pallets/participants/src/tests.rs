@@ -48,7 +48,10 @@ mod zones {
 	fn root_creates_a_zone_with_operator_and_tariffs() {
 		run_test(|| {
 			assert_ok!(Participants::create_zone(RuntimeOrigin::root(), 5, 40, tariffs()));
-			assert_eq!(Zones::<Test>::get(5).map(|z| (z.operator, z.tariffs)), Some((40, tariffs())));
+			assert_eq!(
+				Zones::<Test>::get(5).map(|z| (z.operator, z.tariffs)),
+				Some((40, tariffs()))
+			);
 			assert_eq!(OperatorZone::<Test>::get(40), Some(5));
 			assert_eq!(
 				last_event(),
@@ -543,7 +546,10 @@ mod leaving_and_debt {
 					remaining: 10 * START_BALANCE - paid
 				}
 			);
-			assert_noop!(Participants::repay_debt(signed(HOUSEHOLD)), Error::<Test>::NothingToRepay);
+			assert_noop!(
+				Participants::repay_debt(signed(HOUSEHOLD)),
+				Error::<Test>::NothingToRepay
+			);
 		});
 	}
 
