@@ -30,15 +30,16 @@ test('the off-chain worker clears a slot at gate closure and the fills follow th
     ['//Dave', 'Sell', 120n, 100n * MWH],
     ['//Eve', 'Sell', 100n, 220n * MWH],
   ];
-  const placed = [];
+  // Four different signers: the orders go out together and land in the same block or two, well
+  // before gate closure.
   const reservedBefore = new Map();
-  for (const [uri, side, energyWh, price] of book) {
+  const placed = await Promise.all(book.map(async ([uri, side, energyWh, price]) => {
     const who = keyring.addFromUri(uri);
     reservedBefore.set(who.address, (await api.query.system.account(who.address)).data.reserved.toBigInt());
     const { events } = await submit(api, api.tx.orders.placeOrder(slot, side, energyWh, price), who);
     const event = events.map(({ event }) => event).find((e) => api.events.orders.OrderPlaced.is(e));
-    placed.push({ id: event.data.id.toBigInt(), side, energyWh, price, who: who.address });
-  }
+    return { id: event.data.id.toBigInt(), side, energyWh, price, who: who.address };
+  }));
   const expected = clearBook(placed);
   // By hand: Bob takes 100 Wh of Dave's, Ferdie the other 20; Eve (0.22) is above Ferdie (0.20).
   // lo = max(0.10, 0.20), hi = min(0.25, 0.20, 0.22): the price is 0.20, Ferdie the marginal bid.
