@@ -49,9 +49,21 @@ start() {
 
 stop() {
 	[ -n "$dir" ] || { echo "usage: scripts/testnet.sh stop DIR" >&2; exit 2; }
+	local pids=()
 	for name in "${VALIDATORS[@]}"; do
-		[ -f "$dir/$name/pid" ] && kill "$(cat "$dir/$name/pid")" 2>/dev/null && echo "stopped $name" || true
+		if [ -f "$dir/$name/pid" ] && kill "$(cat "$dir/$name/pid")" 2>/dev/null; then
+			pids+=("$(cat "$dir/$name/pid")")
+			echo "stopping $name"
+		fi
 	done
+	# Wait for the nodes to close their databases (20 s at most, then kill them).
+	for _ in $(seq 1 40); do
+		local running=0
+		for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=1; done
+		[ "$running" -eq 0 ] && return 0
+		sleep 0.5
+	done
+	for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 }
 
 case "$command" in

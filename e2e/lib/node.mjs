@@ -73,7 +73,7 @@ export async function startNode({ args = ['--dev'], timeoutMs = 120_000 } = {}) 
       for (let i = 0; i < 100 && exited === null; i++) await sleep(100);
       if (exited === null) child.kill('SIGKILL');
     }
-    rmSync(basePath, { recursive: true, force: true });
+    rmSync(basePath, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
 
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;

@@ -46,7 +46,7 @@ before(async () => {
 after(async () => {
   await api?.disconnect();
   await run('bash', [script, 'stop', dir]).catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 async function finalizedNumber() {
