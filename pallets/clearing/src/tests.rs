@@ -396,12 +396,8 @@ mod authority {
 			};
 			assert_eq!((slot, result, signer.clone()), (OPEN, expected(), authority.clone()));
 			assert!(authority.verify(&Clearing::signing_payload(OPEN, &expected()), &signature));
-			assert_eq!(validity_of(&call), Ok(()));
+			assert_eq!(validity(&call), Ok(()));
 		});
-	}
-
-	fn validity_of(call: &Call<Test>) -> Result<(), InvalidTransaction> {
-		validity(call)
 	}
 }
 

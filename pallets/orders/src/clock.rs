@@ -15,9 +15,3 @@ impl<T: Config> MarketClock for Pallet<T> {
 		pallet_timestamp::Now::<T>::put(unix_secs.saturating_mul(1_000));
 	}
 }
-
-impl<T: Config> Pallet<T> {
-	pub(crate) fn now_secs() -> u64 {
-		<Self as MarketClock>::now_secs()
-	}
-}

@@ -54,7 +54,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use wattle_primitives::{
-		connection_capacity_wh, AdmissionFixtures, AdmissionStatus, Balance, EnergyWh,
+		connection_capacity_wh, AdmissionFixtures, AdmissionStatus, Balance, EnergyWh, OrderBook,
 		ParticipantRegistry, Slot,
 	};
 
@@ -279,10 +279,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let order = OpenOrders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
 			ensure!(order.owner == who, Error::<T>::NotOrderOwner);
-			ensure!(
-				Books::<T>::get(order.slot).status == BookStatus::Open,
-				Error::<T>::OrderAlreadyCleared
-			);
+			ensure!(<Self as OrderBook>::is_open(order.slot), Error::<T>::OrderAlreadyCleared);
 			ensure!(Self::phase(order.slot) == SlotPhase::Open, Error::<T>::GateClosed);
 			T::Currency::release(&HoldReason::Order.into(), &who, order.held, Precision::Exact)?;
 			Self::remove_from_book(id, &order);
@@ -345,13 +342,13 @@ pub mod pallet {
 				Side::Buy => ensure!(participant.role.may_buy(), Error::<T>::RoleCannotBuy),
 				Side::Sell => ensure!(participant.role.may_sell(), Error::<T>::RoleCannotSell),
 			}
-			match config.phase(slot, Self::now_secs()) {
+			match config.phase(slot, <Self as MarketClock>::now_secs()) {
 				SlotPhase::Open => {},
 				SlotPhase::NotOpen => return Err(Error::<T>::SlotTooFarAhead.into()),
 				SlotPhase::Clearing => return Err(Error::<T>::GateClosed.into()),
 				_ => return Err(Error::<T>::SlotInPast.into()),
 			}
-			ensure!(Books::<T>::get(slot).status == BookStatus::Open, Error::<T>::GateClosed);
+			ensure!(<Self as OrderBook>::is_open(slot), Error::<T>::GateClosed);
 			ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
 			ensure!(price > 0, Error::<T>::ZeroPrice);
 			ensure!(price <= config.max_price, Error::<T>::PriceTooHigh);
