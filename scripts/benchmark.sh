@@ -18,9 +18,10 @@ declare -A crate_dir=(
 	[pallet_orders]=pallets/orders
 	[pallet_metering]=pallets/metering
 	[pallet_clearing]=pallets/clearing
+	[pallet_settlement]=pallets/settlement
 )
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering pallet_clearing)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering pallet_clearing pallet_settlement)
 for pallet in "${pallets[@]}"; do
 	echo "== benchmarking $pallet"
 	"$node_bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \

@@ -106,13 +106,14 @@ export async function waitFor(predicate, timeoutMs, intervalMs = 100) {
 }
 
 /**
- * Signs and sends `tx` from `signer` and resolves once it is in a block, with the block hash and
+ * Signs and sends `tx` from `signer` (with signing `options` such as an explicit `nonce`) and
+ * resolves once it is in a block, with the block hash and
  * the transaction's events; rejects with the decoded module error if the dispatch failed.
  */
-export function submit(api, tx, signer) {
+export function submit(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
       if (!status.isInBlock) return;
       unsubscribe();
       if (dispatchError) {

@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_orders, Orders]
 	[pallet_metering, Metering]
 	[pallet_clearing, Clearing]
+	[pallet_settlement, Settlement]
 );

@@ -210,4 +210,7 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Metering = pallet_metering;
+
+	#[runtime::pallet_index(14)]
+	pub type Settlement = pallet_settlement;
 }

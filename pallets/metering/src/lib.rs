@@ -24,7 +24,8 @@
 //! submits them, up to `MaxReadingsPerBatch` at a time, from an oracle account of the zone.
 //! `scripts/meter-gateway.mjs` does this for the dev meters (`//<Name>//meter`).
 //!
-//! Settlement (step 7) reads the readings through [`wattle_primitives::MeterReadings`].
+//! Settlement (step 7) consumes the readings through [`wattle_primitives::MeterReadings`]: once
+//! a slot is settled none of its readings is left in storage.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -142,7 +143,8 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Recorded readings by slot and participant, kept until the slot is settled.
+	/// Recorded readings by slot and participant; settlement (pallet `settlement`) consumes each
+	/// as it settles the participant, so a settled slot keeps none.
 	#[pallet::storage]
 	pub type Readings<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, Slot, Blake2_128Concat, T::AccountId, Reading>;
@@ -283,6 +285,25 @@ pub mod pallet {
 	impl<T: Config> MeterReadings<T::AccountId> for Pallet<T> {
 		fn reading(slot: Slot, who: &T::AccountId) -> Option<(EnergyWh, EnergyWh)> {
 			Readings::<T>::get(slot, who).map(|r| (r.imported_wh, r.exported_wh))
+		}
+
+		fn take(slot: Slot, who: &T::AccountId) -> Option<(EnergyWh, EnergyWh)> {
+			Readings::<T>::take(slot, who).map(|r| (r.imported_wh, r.exported_wh))
+		}
+
+		fn any_reading(slot: Slot) -> Option<(T::AccountId, (EnergyWh, EnergyWh))> {
+			Readings::<T>::iter_prefix(slot)
+				.next()
+				.map(|(who, r)| (who, (r.imported_wh, r.exported_wh)))
+		}
+
+		fn record_for_benchmarks(
+			slot: Slot,
+			who: &T::AccountId,
+			imported_wh: EnergyWh,
+			exported_wh: EnergyWh,
+		) {
+			Readings::<T>::insert(slot, who, Reading { imported_wh, exported_wh });
 		}
 	}
 }

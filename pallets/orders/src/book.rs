@@ -2,10 +2,13 @@
 use crate::pallet::*;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::pallet_prelude::*;
-use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+use frame_support::traits::{
+	fungible::MutateHold,
+	tokens::{Fortitude, Precision, Restriction},
+};
 use scale_info::TypeInfo;
 use wattle_double_auction::{fill_of, ClearingResult, Order as BookEntry, OrderId, Side};
-use wattle_primitives::{Balance, EnergyWh, Slot, ZoneId};
+use wattle_primitives::{Balance, EnergyWh, Position, Slot, ZoneId};
 
 /// An open order, as its owner and settlement see it.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
@@ -30,6 +33,8 @@ pub struct OrderRecord<AccountId> {
 	pub page: u32,
 	/// Its fill once its slot is cleared: the energy it contracted to buy or sell.
 	pub cleared_wh: Option<EnergyWh>,
+	/// What a contracted bid has paid for its energy into the market's escrow at settlement.
+	pub escrowed: Balance,
 }
 
 /// Whether a slot's book still takes orders.
@@ -73,7 +78,7 @@ pub enum BookStatus {
 pub struct BookSummary {
 	/// Orders the slot received, cancelled ones included (bounded by `MaxOrdersPerSlot`).
 	pub placed: u32,
-	/// Orders open now.
+	/// Orders listed in the book: open, or contracted and not yet pruned after settlement.
 	pub open: u32,
 	/// Pages of `SlotBook` in use: 0..pages.
 	pub pages: u32,
@@ -146,7 +151,7 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
+impl<T: Config> wattle_primitives::OrderBook<T::AccountId> for Pallet<T> {
 	fn orders_per_page() -> u32 {
 		T::OrdersPerPage::get()
 	}
@@ -213,8 +218,139 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 		entries.len() as u32
 	}
 
+	fn contracted_owner(id: OrderId) -> Option<T::AccountId> {
+		OpenOrders::<T>::get(id).filter(|order| order.cleared_wh.is_some()).map(|order| order.owner)
+	}
+
+	fn collect_bid(id: OrderId, price: Balance, escrow: &T::AccountId) -> Balance {
+		let Some(mut order) = OpenOrders::<T>::get(id) else { return 0 };
+		let (Side::Buy, Some(fill), 0) = (order.side, order.cleared_wh, order.escrowed) else {
+			return 0;
+		};
+		let amount = (fill as Balance).saturating_mul(price).min(order.held);
+		// The hold was sized at contract formation to cover exactly this plus the grid fee.
+		let moved = T::Currency::transfer_on_hold(
+			&HoldReason::Order.into(),
+			&order.owner,
+			escrow,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)
+		.unwrap_or_default();
+		order.held = order.held.saturating_sub(moved);
+		order.escrowed = moved;
+		OpenOrders::<T>::insert(id, order);
+		moved
+	}
+
+	fn position(slot: Slot, who: &T::AccountId) -> Option<Position> {
+		let mut position: Option<Position> = None;
+		for order in AccountOrders::<T>::get(who, slot).iter().filter_map(OpenOrders::<T>::get) {
+			let Some(fill) = order.cleared_wh else { continue };
+			let p = position.get_or_insert(Position { zone: order.zone, ..Default::default() });
+			p.held = p.held.saturating_add(order.held);
+			match order.side {
+				Side::Buy => {
+					p.bought_wh = p.bought_wh.saturating_add(fill);
+					p.grid_fee =
+						p.grid_fee.saturating_add((fill as Balance).saturating_mul(order.grid_fee));
+				},
+				Side::Sell => p.sold_wh = p.sold_wh.saturating_add(fill),
+			}
+		}
+		position
+	}
+
+	fn close_position(
+		slot: Slot,
+		who: &T::AccountId,
+		payee: &T::AccountId,
+		amount: Balance,
+	) -> Balance {
+		let ids = AccountOrders::<T>::take(who, slot);
+		let held = ids
+			.iter()
+			.filter_map(|id| OpenOrders::<T>::take(id))
+			.fold(0, |total: Balance, order| total.saturating_add(order.held));
+		AccountSlots::<T>::mutate(who, |slots| slots.retain(|s| *s != slot));
+		let reason = HoldReason::Order.into();
+		let paid = T::Currency::transfer_on_hold(
+			&reason,
+			who,
+			payee,
+			amount.min(held),
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)
+		.unwrap_or_default();
+		// What the orders hold is on hold under this reason, so the release is exact; a hold
+		// changed by other means must not stop settlement.
+		let _ =
+			T::Currency::release(&reason, who, held.saturating_sub(paid), Precision::BestEffort);
+		paid
+	}
+
+	fn prune_last_page(slot: Slot) -> u32 {
+		let mut summary = Books::<T>::get(slot);
+		let Some(last) = summary.pages.checked_sub(1) else {
+			Books::<T>::remove(slot);
+			return 0;
+		};
+		let listed = SlotBook::<T>::take(slot, last).len() as u32;
+		summary.pages = last;
+		summary.open = summary.open.saturating_sub(listed);
+		if last == 0 {
+			Books::<T>::remove(slot);
+		} else {
+			Books::<T>::insert(slot, summary);
+		}
+		last
+	}
+
 	fn fill_for_benchmarks(slot: Slot, orders: u32, with_owners: bool) {
 		Self::fill_book_for_benchmarks(slot, orders, with_owners)
+	}
+
+	fn contract_for_benchmarks(slot: Slot, who: &T::AccountId, fill_wh: EnergyWh, price: Balance) {
+		use frame_support::traits::fungible::{Inspect, Mutate};
+		use wattle_primitives::ParticipantRegistry;
+		let grid_fee = wattle_primitives::dev_tariffs().grid_fee;
+		let collateral = wattle_primitives::dev_tariffs().seller_collateral;
+		for i in 0..T::MaxOrdersPerAccountPerSlot::get() {
+			let id = NextOrderId::<T>::get();
+			let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
+			let per_wh = match side {
+				Side::Buy => price.saturating_add(grid_fee),
+				Side::Sell => collateral,
+			};
+			let held = per_wh.saturating_mul(fill_wh as Balance);
+			let balance = T::Currency::balance(who);
+			T::Currency::set_balance(who, balance.saturating_add(held));
+			let entry = BookEntry { id, side, energy_wh: fill_wh, price };
+			let page = Self::add_to_book(who, slot, entry).expect("within the bounds; qed");
+			T::Currency::hold(&HoldReason::Order.into(), who, held).expect("funded above; qed");
+			NextOrderId::<T>::put(id.saturating_add(1));
+			OpenOrders::<T>::insert(
+				id,
+				OrderRecord {
+					owner: who.clone(),
+					slot,
+					side,
+					energy_wh: fill_wh,
+					price,
+					zone: T::Registry::participant(who).map_or(0, |p| p.zone),
+					grid_fee,
+					held,
+					page,
+					cleared_wh: Some(fill_wh),
+					escrowed: 0,
+				},
+			);
+		}
+		Books::<T>::mutate(slot, |summary| summary.status = BookStatus::Cleared);
 	}
 }
 
@@ -253,6 +389,7 @@ impl<T: Config> Pallet<T> {
 						held,
 						page: summary.pages,
 						cleared_wh: None,
+						escrowed: 0,
 					},
 				);
 				AccountOrders::<T>::mutate(&owner, slot, |own| {

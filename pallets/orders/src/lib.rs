@@ -14,10 +14,12 @@
 //! - **Money.** A bid holds `energy * (price + grid_fee)`, an ask `energy * seller_collateral`
 //!   (`HoldReason::Order`), under the zone's tariffs at placement. [`Pallet::cancel_order`]
 //!   before gate closure releases exactly that hold. After clearing, the unmatched part is
-//!   released; after settlement, the rest.
+//!   released; at settlement a bid pays `fill * clearing_price` into the market's escrow and
+//!   the grid fee to the zone operator from it, and whatever is left is released.
 //! - **Scale.** A slot's book is kept in pages of `OrdersPerPage` orders
 //!   (`orders.slotBook(slot, page)`), so an off-chain worker reads a city's 100,000 orders page
 //!   by page and the runtime walks them across blocks without any block exceeding its weight.
+//!   Once a slot is settled (pallet `settlement`), its orders and book are pruned.
 //!
 //! This pallet is also the market's clock: [`MarketClock`] gives every market pallet the same
 //! slot arithmetic, from pallet-timestamp's time (milliseconds, read as whole seconds).
@@ -279,7 +281,10 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let order = OpenOrders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
 			ensure!(order.owner == who, Error::<T>::NotOrderOwner);
-			ensure!(<Self as OrderBook>::is_open(order.slot), Error::<T>::OrderAlreadyCleared);
+			ensure!(
+				<Self as OrderBook<T::AccountId>>::is_open(order.slot),
+				Error::<T>::OrderAlreadyCleared
+			);
 			ensure!(Self::phase(order.slot) == SlotPhase::Open, Error::<T>::GateClosed);
 			T::Currency::release(&HoldReason::Order.into(), &who, order.held, Precision::Exact)?;
 			Self::remove_from_book(id, &order);
@@ -348,7 +353,7 @@ pub mod pallet {
 				SlotPhase::Clearing => return Err(Error::<T>::GateClosed.into()),
 				_ => return Err(Error::<T>::SlotInPast.into()),
 			}
-			ensure!(<Self as OrderBook>::is_open(slot), Error::<T>::GateClosed);
+			ensure!(<Self as OrderBook<T::AccountId>>::is_open(slot), Error::<T>::GateClosed);
 			ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
 			ensure!(price > 0, Error::<T>::ZeroPrice);
 			ensure!(price <= config.max_price, Error::<T>::PriceTooHigh);
@@ -390,6 +395,7 @@ pub mod pallet {
 					held,
 					page,
 					cleared_wh: None,
+					escrowed: 0,
 				},
 			);
 			Self::deposit_event(Event::OrderPlaced { id, who, slot, side, energy_wh, price, held });

@@ -51,7 +51,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Orders::AccountOrders` (r:1 w:1)
 	/// Proof: `Orders::AccountOrders` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::OpenOrders` (r:15 w:1)
-	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Zones` (r:1 w:0)
 	/// Proof: `Participants::Zones` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::NextOrderId` (r:1 w:1)
@@ -63,14 +63,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn place_order() -> Weight {
-		// Proof size: measured `20063`, estimated `40065`.
-		// Fastest run: 124_045_000 ps.
-		Weight::from_parts(128_291_000, 40065)
+		// Proof size: measured `20080`, estimated `40305`.
+		// Fastest run: 130_755_000 ps.
+		Weight::from_parts(137_876_000, 40305)
 			.saturating_add(T::DbWeight::get().reads(25_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Orders::OpenOrders` (r:1 w:1)
-	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::Books` (r:1 w:1)
 	/// Proof: `Orders::Books` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::Configuration` (r:1 w:0)
@@ -84,9 +84,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Orders::AccountOrders` (r:1 w:1)
 	/// Proof: `Orders::AccountOrders` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
-		// Proof size: measured `18081`, estimated `20391`.
-		// Fastest run: 64_095_000 ps.
-		Weight::from_parts(67_941_000, 20391)
+		// Proof size: measured `18097`, estimated `20391`.
+		// Fastest run: 66_319_000 ps.
+		Weight::from_parts(70_405_000, 20391)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -95,12 +95,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for mock runtimes.
 impl WeightInfo for () {
 	fn place_order() -> Weight {
-		Weight::from_parts(128_291_000, 40065)
+		Weight::from_parts(137_876_000, 40305)
 			.saturating_add(RocksDbWeight::get().reads(25_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(67_941_000, 20391)
+		Weight::from_parts(70_405_000, 20391)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}

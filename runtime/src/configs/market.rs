@@ -1,10 +1,14 @@
 //! Configuration of Wattle's market pallets.
 
-use frame_support::{parameter_types, traits::ConstU32};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU16, ConstU32, ConstU64},
+	PalletId,
+};
 
 use crate::{
-	Balance, Balances, Orders, Participants, Runtime, RuntimeCall, RuntimeHoldReason,
-	UncheckedExtrinsic, WTL,
+	Balance, Balances, Clearing, Metering, Orders, Participants, Runtime, RuntimeCall,
+	RuntimeHoldReason, UncheckedExtrinsic, WTL,
 };
 
 parameter_types! {
@@ -56,6 +60,30 @@ impl pallet_clearing::Config for Runtime {
 	/// Two pages of 512 orders a block: a slot of 100,000 orders is contracted in 98 blocks.
 	type ContractPagesPerBlock = ConstU32<2>;
 	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Derives the market's escrow account, which holds the buyers' payments for energy while
+	/// their slot is being settled.
+	pub const MarketPalletId: PalletId = PalletId(*b"wtl/mrkt");
+}
+
+impl pallet_settlement::Config for Runtime {
+	type Currency = Balances;
+	type Registry = Participants;
+	type Clock = Orders;
+	type Book = Orders;
+	type Clearing = Clearing;
+	type Meter = Metering;
+	type PalletId = MarketPalletId;
+	type MaxStepsPerCall = ConstU32<256>;
+	/// 2,880 slots: 30 days of quarter hours (2 days of the dev chain's one-minute slots).
+	type BillRetentionSlots = ConstU64<2_880>;
+	type ReputationGain = ConstU16<1>;
+	type ImbalanceLoss = ConstU16<10>;
+	type MissingReadingLoss = ConstU16<50>;
+	type DebtLoss = ConstU16<100>;
+	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 }
 
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime

@@ -1,0 +1,163 @@
+// A whole market cycle on a --dev node, over RPC with @polkadot/api only: fresh households
+// register and are approved, place crossing orders, Alice's off-chain worker clears the slot,
+// signed readings are relayed, the runtime settles the slot, and every bill and balance change is
+// checked to the planck against the rules computed here independently.
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { clearBook } from '../lib/auction.mjs';
+import { signReading } from '../lib/meter.mjs';
+import { submit, useNode, waitFor } from '../lib/node.mjs';
+import { settleParticipant } from '../lib/settlement.mjs';
+
+const { ctx, test } = useNode();
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const WTL = 10n ** 12n;
+const MWH = 1_000_000n; // 0.001 WTL/kWh in planck per Wh
+
+/** Fresh households: role, their orders, and the reading their meter reports (null: none). */
+const PLAN = {
+  // Bought 300 Wh, drew 320: 20 Wh from the grid, within the tolerance.
+  buyer: { role: 'Consumer', orders: [['Buy', 300n, 250n * MWH]], reading: [320n, 0n] },
+  // Bought 100 of its 200 Wh and sent no reading: penalty and reputation loss.
+  lateBuyer: { role: 'Consumer', orders: [['Buy', 200n, 220n * MWH]], reading: null },
+  // Sold 400 Wh, delivered 350: 50 Wh short, at retail price.
+  seller: { role: 'Producer', orders: [['Sell', 400n, 150n * MWH]], reading: [0n, 350n] },
+  // No orders, spilled 40 Wh: paid at feed-in price.
+  rooftop: { role: 'Prosumer', orders: [], reading: [0n, 40n] },
+};
+
+async function totalBalance(api, address) {
+  const { data } = await api.query.system.account(address);
+  return data.free.toBigInt() + data.reserved.toBigInt();
+}
+
+test('a slot goes from orders to settled bills, every planck accounted for', async () => {
+  const { api } = ctx;
+  const alice = keyring.addFromUri('//Alice');
+  const run = `//e2e-cycle-${Date.now()}`;
+  const households = Object.fromEntries(Object.entries(PLAN).map(([name, plan]) => [name, {
+    ...plan,
+    pair: keyring.addFromUri(`${run}-${name}`),
+    meter: keyring.addFromUri(`${run}-${name}//meter`),
+  }]));
+  const all = Object.values(households);
+
+  // Admission: Alice funds the households, they register, Alice (zone 0's operator) approves.
+  let nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+  await Promise.all(all.map((h) => submit(api, api.tx.balances.transferKeepAlive(h.pair.address, 100n * WTL), alice, { nonce: nonce++ })));
+  await Promise.all(all.map((h) => submit(api, api.tx.participants.register(h.role, 0, h.meter.publicKey, 60_000), h.pair)));
+  nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+  await Promise.all(all.map((h) => submit(api, api.tx.participants.approve(h.pair.address), alice, { nonce: nonce++ })));
+  for (const h of all) {
+    const record = (await api.query.participants.registry(h.pair.address)).unwrap();
+    assert.equal(record.status.toString(), 'Approved');
+  }
+
+  // Quotation: a slot whose gate closes at least 25 s from now.
+  const config = await api.query.orders.configuration();
+  const slotSecs = BigInt(config.slotSecs.toNumber());
+  const gate = BigInt(config.gateClosureSecs.toNumber());
+  const windowSecs = BigInt(config.meteringWindowSecs.toNumber());
+  let slot = BigInt(Math.floor(Date.now() / 1000)) / slotSecs + 1n;
+  while (Number(slot * slotSecs - gate) - Date.now() / 1000 < 25) slot++;
+  const placed = (await Promise.all(all.map(async (h) => {
+    const orders = [];
+    for (const [side, energyWh, price] of h.orders) {
+      const { events } = await submit(api, api.tx.orders.placeOrder(slot, side, energyWh, price), h.pair);
+      const event = events.map(({ event }) => event).find((e) => api.events.orders.OrderPlaced.is(e));
+      orders.push({ id: event.data.id.toBigInt(), side, energyWh, price, who: h.pair.address });
+    }
+    return orders;
+  }))).flat();
+  const expected = clearBook(placed);
+  assert.equal(expected.volumeWh, 400n, 'by hand: 300 Wh to the buyer, 100 to the late buyer');
+  assert.equal(expected.price, 220n * MWH, 'by hand: lo = hi = 0.22, the late buyer\'s price');
+
+  // From here on the households send nothing: their balances change only by settlement.
+  const everyone = [...all.map((h) => h.pair.address), alice.address];
+  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await totalBalance(api, a)])));
+
+  // Matching and contract: the off-chain worker's result, checked against the rule.
+  let outcome;
+  await waitFor(async () => (outcome = await api.query.clearing.outcomes(slot)).isSome, 120_000, 1_000);
+  const trade = outcome.unwrap().asCleared.asTrade;
+  assert.equal(trade.price.toBigInt(), expected.price);
+  assert.equal(trade.volumeWh.toBigInt(), expected.volumeWh);
+
+  // Metering: once the slot is over, Alice relays the meters' signed readings, fee-less.
+  const slotEndMs = Number((slot + 1n) * slotSecs) * 1000;
+  await waitFor(async () => (await api.query.timestamp.now()).toNumber() >= slotEndMs, 150_000, 1_000);
+  const genesisHash = api.genesisHash.toU8a();
+  const readings = all.filter((h) => h.reading).map((h) => signReading(h.meter, genesisHash, h.pair.address, slot, h.reading[0], h.reading[1]));
+  const aliceBefore = await totalBalance(api, alice.address);
+  const relay = await submit(api, api.tx.metering.submitReadings(readings), alice);
+  const recorded = relay.events.filter(({ event }) => api.events.metering.ReadingRecorded.is(event));
+  assert.equal(recorded.length, readings.length, 'every reading is recorded');
+  assert.equal(await totalBalance(api, alice.address), aliceBefore, 'a fully accepted batch is free');
+
+  // Settlement: after the metering window, on_idle settles the slot.
+  const settledBy = Number((slot + 1n) * slotSecs + windowSecs) * 1000 + 60_000;
+  await waitFor(async () => {
+    const next = await api.query.settlement.nextSlotToSettle();
+    return next.isSome && next.unwrap().toBigInt() > slot;
+  }, Math.max(settledBy - Date.now(), 10_000), 1_000);
+
+  const tariffs = (await api.query.participants.zones(0)).unwrap().tariffs;
+  const rates = {
+    retailPrice: tariffs.retailPrice.toBigInt(),
+    feedInPrice: tariffs.feedInPrice.toBigInt(),
+    missingReadingPenalty: tariffs.missingReadingPenalty.toBigInt(),
+  };
+  const gridFee = tariffs.gridFee.toBigInt();
+  let operatorExpected = 0n;
+  for (const h of all) {
+    const address = h.pair.address;
+    const own = placed.filter((o) => o.who === address);
+    const boughtWh = own.filter((o) => o.side === 'Buy').reduce((s, o) => s + expected.fills.get(o.id), 0n);
+    const soldWh = own.filter((o) => o.side === 'Sell').reduce((s, o) => s + expected.fills.get(o.id), 0n);
+    const position = boughtWh + soldWh > 0n ? { boughtWh, soldWh, gridFee } : null;
+    const reading = h.reading ? { importedWh: h.reading[0], exportedWh: h.reading[1] } : null;
+    const rule = settleParticipant(position, reading, expected.price, rates);
+
+    const bill = (await api.query.settlement.bills(slot, address)).unwrap();
+    assert.equal(bill.boughtWh.toBigInt(), boughtWh, `${h.role} bought`);
+    assert.equal(bill.soldWh.toBigInt(), soldWh, `${h.role} sold`);
+    for (const field of ['energyPaid', 'energyReceived', 'gridFee', 'imbalanceCharge', 'imbalanceCredit', 'penalty']) {
+      assert.equal(bill[field].toBigInt(), rule[field], `${h.role}'s ${field}`);
+    }
+    assert.equal(bill.imbalanceWh.toBigInt(), rule.imbalanceWh, `${h.role}'s imbalance`);
+    assert.equal(bill.readingMissing.isTrue, rule.readingMissing);
+    assert.equal(bill.debt.toBigInt(), 0n, 'funded households pay everything');
+    const change = (await totalBalance(api, address)) - before.get(address);
+    assert.equal(change, rule.net, `${h.role}'s balance changed by exactly its bill`);
+    const account = await api.query.system.account(address);
+    const deposit = api.consts.participants.registrationDeposit.toBigInt();
+    assert.equal(account.data.reserved.toBigInt(), deposit, `${h.role}: every order hold is released`);
+    operatorExpected += rule.gridFee + rule.imbalanceCharge + rule.penalty - rule.imbalanceCredit;
+  }
+  const operatorChange = (await totalBalance(api, alice.address)) - before.get(alice.address);
+  assert.equal(operatorChange, operatorExpected, 'the zone operator got the fees and charges, less the credits');
+
+  // Credit evaluation, and a settled slot leaves nothing behind.
+  const reputation = async (h) => (await api.query.participants.registry(h.pair.address)).unwrap().reputation.toNumber();
+  assert.equal(await reputation(households.buyer), 501, 'within the tolerance');
+  assert.equal(await reputation(households.lateBuyer), 450, 'missing reading');
+  assert.equal(await reputation(households.seller), 490, 'imbalance beyond the tolerance');
+  assert.equal(await reputation(households.rooftop), 500, 'no contract, no breach');
+  assert.ok((await api.query.clearing.outcomes(slot)).isNone, 'the outcome is pruned');
+  assert.equal((await api.query.orders.books(slot)).pages.toNumber(), 0, 'the book is pruned');
+  for (const o of placed) assert.ok((await api.query.orders.openOrders(o.id)).isNone, 'orders are pruned');
+  for (const h of all) assert.ok((await api.query.metering.readings(slot, h.pair.address)).isNone, 'readings are consumed');
+  const escrow = await totalBalance(api, escrowAddress());
+  assert.equal(escrow, api.consts.balances.existentialDeposit.toBigInt(), 'the escrow is back at its deposit');
+  const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
+  assert.equal(totals.volumeWh.toBigInt(), 400n);
+  assert.equal(totals.participants.toNumber(), 4);
+});
+
+/** The escrow's address: the account of PalletId `wtl/mrkt` ("modl" ++ id, zero-padded). */
+function escrowAddress() {
+  const bytes = new Uint8Array(32);
+  bytes.set(new TextEncoder().encode('modlwtl/mrkt'));
+  return keyring.encodeAddress(bytes);
+}

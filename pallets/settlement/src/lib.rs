@@ -1,0 +1,314 @@
+//! # Settlement: step 7 of a blockchain power transaction (settlement and credit evaluation)
+//!
+//! Once a slot's metering window has closed, every participant of the slot is settled exactly
+//! once, under the settlement rule of `docs/DESIGN.md`:
+//!
+//! - **Energy** at the clearing price: each contracted bid pays `fill * price` from its hold
+//!   into the market's escrow account (`settlement.escrowAccount`), and each seller is paid
+//!   `sold * price` out of it. The escrow ends every settled slot where it started (at the
+//!   existential deposit it was given at genesis).
+//! - **Grid fee** `bought * grid_fee` to the zone operator.
+//! - **Imbalance** `d = measured_net - contracted_net` (Wh, net export): for `d < 0` the
+//!   participant pays `|d| * retail_price` to the zone operator, for `d > 0` the operator pays
+//!   `d * feed_in_price`. A participant with a reading and no position is settled the same way:
+//!   the grid is its supplier of last resort.
+//! - **Missing reading** with a position: imported = exported = 0, plus the zone's
+//!   `missing_reading_penalty`.
+//! - **Who pays how.** What the participant owes the operator, net of what the operator owes
+//!   it, comes from its order holds of the slot first, then its free balance; the rest is
+//!   recorded as debt ([`pallet_participants`]), which stops it trading until `repayDebt`.
+//!   Every hold of the slot is released at the end. Nothing is minted or burned.
+//! - **Credit evaluation.** Reputation +`ReputationGain` for a slot with a position settled
+//!   within `imbalance_tolerance_wh`, −`ImbalanceLoss` beyond it, −`MissingReadingLoss`
+//!   without a reading, −`DebtLoss` for new debt. Below `min_reputation` a participant cannot
+//!   place orders.
+//!
+//! **How it runs.** Slots are settled in order. The work of a slot is a walk in small steps
+//! (collect a bid, settle a participant, forget a page): `on_idle` takes as many steps as the
+//! block has room for, and anyone may push the walk on with [`Pallet::settle`], so no block
+//! goes over its weight however many participants a slot has. A settled participant's orders
+//! and reading are consumed as it is settled, so none is settled twice; the slot's book and
+//! clearing outcome are pruned at the end. Each participant gets an event [`Event::Settled`]
+//! and a bill ([`Bills`], kept for `BillRetentionSlots` slots); each slot ends with
+//! [`Event::SlotSettled`] and its totals in [`SlotTotalsOf`].
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod rule;
+#[cfg(test)]
+mod tests;
+mod types;
+mod walk;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate},
+			BuildGenesisConfig,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::AccountIdConversion;
+	use wattle_primitives::{
+		AdmissionFixtures, Balance, ClearedSlots, ClearingState, EnergyWh, MarketClock,
+		MeterReadings, OrderBook, ParticipantRegistry, Slot, SlotPhase,
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency of the market.
+		type Currency: Mutate<Self::AccountId, Balance = Balance>;
+
+		/// The admission registry: zones, tariffs, reputation and debt. Fixtures serve
+		/// benchmarks only.
+		type Registry: ParticipantRegistry<Self::AccountId> + AdmissionFixtures<Self::AccountId>;
+
+		/// The market's clock and configuration.
+		type Clock: MarketClock;
+
+		/// The order books and their holds (pallet `orders`).
+		type Book: OrderBook<Self::AccountId>;
+
+		/// The clearing outcomes (pallet `clearing`).
+		type Clearing: ClearedSlots;
+
+		/// The recorded meter readings (pallet `metering`).
+		type Meter: MeterReadings<Self::AccountId>;
+
+		/// Derives the market's escrow account.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// The most steps one `settle` call may take.
+		#[pallet::constant]
+		type MaxStepsPerCall: Get<u32>;
+
+		/// How many slots bills and slot totals are kept after settlement.
+		#[pallet::constant]
+		type BillRetentionSlots: Get<Slot>;
+
+		/// Reputation gained for a slot with a position within the imbalance tolerance.
+		#[pallet::constant]
+		type ReputationGain: Get<u16>;
+
+		/// Reputation lost for a slot with a position and an imbalance beyond the tolerance.
+		#[pallet::constant]
+		type ImbalanceLoss: Get<u16>;
+
+		/// Reputation lost for a slot with a position and no meter reading.
+		#[pallet::constant]
+		type MissingReadingLoss: Get<u16>;
+
+		/// Reputation lost when settlement leaves new debt.
+		#[pallet::constant]
+		type DebtLoss: Get<u16>;
+
+		/// Weights of this pallet's call and steps, generated by its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The next slot to settle once its metering window closes; slots are settled in order.
+	#[pallet::storage]
+	pub type NextSlotToSettle<T: Config> = StorageValue<_, Slot, OptionQuery>;
+
+	/// The slot being settled and how far its walk is.
+	#[pallet::storage]
+	pub type InProgress<T: Config> = StorageValue<_, Progress, OptionQuery>;
+
+	/// Each participant's bill for a settled slot (`slot`, `participant`).
+	#[pallet::storage]
+	pub type Bills<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, Slot, Blake2_128Concat, T::AccountId, Bill>;
+
+	/// Each settled slot's totals: price, volume, imbalances, fees, debt.
+	#[pallet::storage]
+	pub type SlotTotalsOf<T: Config> = StorageMap<_, Twox64Concat, Slot, SlotTotals>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `who` was settled for `slot`: it paid `energy_paid` and received `energy_received`
+		/// for energy, paid `grid_fee`, had an imbalance of `imbalance_wh` (net export beyond
+		/// its contract, Wh) that cost `imbalance_charge` or earned `imbalance_credit`, paid
+		/// `penalty` for a missing reading, and was left with `debt` new debt. The whole bill is
+		/// in `settlement.bills(slot, who)`.
+		Settled {
+			slot: Slot,
+			who: T::AccountId,
+			energy_paid: Balance,
+			energy_received: Balance,
+			grid_fee: Balance,
+			imbalance_wh: i64,
+			imbalance_charge: Balance,
+			imbalance_credit: Balance,
+			penalty: Balance,
+			debt: Balance,
+		},
+		/// Every participant of `slot` is settled and its orders, outcome and readings are
+		/// pruned; totals in `settlement.slotTotalsOf(slot)`.
+		SlotSettled { slot: Slot, participants: u32, volume_wh: EnergyWh, price: Balance },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// `max` must be at least 1.
+		ZeroSteps,
+		/// `max` is above `MaxStepsPerCall`: ask for fewer steps.
+		TooManySteps,
+		/// The slot is settled already.
+		AlreadySettled,
+		/// An earlier slot is still to be settled: settle `settlement.nextSlotToSettle` first.
+		EarlierSlotFirst,
+		/// The slot's metering window is still open (or the slot has not happened yet).
+		MeteringWindowOpen,
+		/// The slot's clearing is not final yet: its orders are still becoming contracts.
+		ClearingPending,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _marker: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The escrow keeps the existential deposit for good, so that paying out a slot
+			// never reaps it and no dust is ever burned.
+			let escrow = Pallet::<T>::escrow_account();
+			let missing =
+				T::Currency::minimum_balance().saturating_sub(T::Currency::balance(&escrow));
+			if missing > 0 {
+				T::Currency::mint_into(&escrow, missing)
+					.expect("genesis can fund the escrow's existential deposit; qed");
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			// Settlement starts with the slot the chain's clock first shows: no order can be
+			// for an earlier one. Before the first timestamp the clock reads 0.
+			if NextSlotToSettle::<T>::get().is_none() && T::Clock::now_secs() > 0 {
+				NextSlotToSettle::<T>::put(T::Clock::current_slot());
+				return T::DbWeight::get().reads_writes(3, 1);
+			}
+			T::DbWeight::get().reads(1)
+		}
+
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::walk(u32::MAX, remaining, None).1
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxStepsPerCall::get() > 0, "settle must be able to take a step");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Push the settlement of `slot` on by up to `max` steps (a bid collected, a
+		/// participant settled, a page pruned). Open to anyone; `on_idle` does the same work
+		/// in blocks with room to spare. Only the next slot to settle can be pushed, once its
+		/// metering window has closed and its clearing is final.
+		#[pallet::call_index(0)]
+		#[pallet::weight(Pallet::<T>::walk_weight(*max))]
+		pub fn settle(origin: OriginFor<T>, slot: Slot, max: u32) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			ensure!(max > 0, Error::<T>::ZeroSteps);
+			ensure!(max <= T::MaxStepsPerCall::get(), Error::<T>::TooManySteps);
+			let next = InProgress::<T>::get()
+				.map(|progress| progress.slot)
+				.or_else(NextSlotToSettle::<T>::get)
+				.ok_or(Error::<T>::MeteringWindowOpen)?;
+			ensure!(slot >= next, Error::<T>::AlreadySettled);
+			ensure!(slot == next, Error::<T>::EarlierSlotFirst);
+			ensure!(T::Clock::phase(slot) == SlotPhase::Settlement, Error::<T>::MeteringWindowOpen);
+			ensure!(
+				T::Clearing::clearing_state(slot) != ClearingState::Pending,
+				Error::<T>::ClearingPending
+			);
+			let (_, used) = Self::walk(max, Self::walk_weight(max), Some(slot));
+			Ok(Some(used).into())
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// `who`'s bill for `slot`, once settled (kept for `BillRetentionSlots` slots).
+		pub fn bill(slot: Slot, who: T::AccountId) -> Option<Bill> {
+			Bills::<T>::get(slot, who)
+		}
+
+		/// The totals of settled `slot`.
+		pub fn slot_totals(slot: Slot) -> Option<SlotTotals> {
+			SlotTotalsOf::<T>::get(slot)
+		}
+
+		/// The market's escrow account: it holds the bids' payments for energy between their
+		/// collection and the sellers' settlement.
+		pub fn escrow() -> T::AccountId {
+			Self::escrow_account()
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The market's escrow account.
+		pub fn escrow_account() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// The invariants: the escrow holds its existential deposit plus exactly what the slot
+		/// being settled has collected and not yet paid out; a participant with a bill for the
+		/// slot being settled has no position or reading of it left (none is settled twice).
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let progress = InProgress::<T>::get();
+			let owed = progress.map_or(0, |p| p.collected.saturating_sub(p.paid_out));
+			ensure!(
+				T::Currency::balance(&Self::escrow_account())
+					== T::Currency::minimum_balance().saturating_add(owed),
+				"the escrow holds other than what the slot being settled owes its sellers"
+			);
+			if let Some(progress) = progress {
+				ensure!(
+					progress.paid_out <= progress.collected,
+					"the escrow paid out more than it got"
+				);
+				for (who, _) in Bills::<T>::iter_prefix(progress.slot) {
+					ensure!(
+						T::Book::position(progress.slot, &who).is_none()
+							&& T::Meter::reading(progress.slot, &who).is_none(),
+						"a settled participant still has a position or reading in the slot"
+					);
+				}
+			}
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,647 @@
+//! Settlement through the real market pallets: hand-computed bills, the walk's pagination and
+//! its errors, pruning, and a randomized run of many slots that checks conservation.
+use crate::{mock::*, pallet::*, Bill};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Hooks,
+	},
+	weights::Weight,
+};
+use pallet_orders::Side;
+use wattle_primitives::{Balance, Slot, WTL};
+
+/// Tariffs of the mock zone (the dev tariffs), planck per Wh.
+const GRID_FEE: Balance = 30_000_000;
+const RETAIL: Balance = 300_000_000;
+const FEED_IN: Balance = 80_000_000;
+const PENALTY: Balance = WTL;
+/// The slot the hand-computed cases trade in; orders are placed in `NOW_SLOT`.
+const SLOT: Slot = NOW_SLOT + 2;
+
+fn total(who: AccountId) -> Balance {
+	Balances::total_balance(&who)
+}
+
+fn debt(who: AccountId) -> Balance {
+	Participants::participant(who).map_or(0, |p| p.debt)
+}
+
+fn reputation(who: AccountId) -> u16 {
+	Participants::participant(who).map_or(0, |p| p.reputation)
+}
+
+fn order_hold(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&pallet_orders::HoldReason::Order.into(), &who)
+}
+
+fn place(who: AccountId, side: Side, energy_wh: u64, price: Balance) {
+	assert_ok!(Orders::place_order(RuntimeOrigin::signed(who), SLOT, side, energy_wh, price));
+}
+
+fn check_invariants() {
+	pallet_orders::Pallet::<Test>::do_try_state().expect("orders' invariants hold");
+	pallet_participants::Pallet::<Test>::do_try_state().expect("participants' invariants hold");
+	Settlement::do_try_state().expect("settlement's invariants hold");
+}
+
+/// Runs `slot` from gate closure to the end of its metering window: the runtime clears it at
+/// its start and forms the contracts, then `readings` are relayed, then the window closes.
+fn deliver_and_meter(slot: Slot, readings: &[(AccountId, u64, u64)]) {
+	for secs in 0..5 {
+		block_at(slot, secs);
+		check_invariants();
+	}
+	block_at(slot + 1, 1);
+	if !readings.is_empty() {
+		let batch = readings
+			.iter()
+			.map(|(who, imported, exported)| signed_reading(*who, slot, *imported, *exported))
+			.collect();
+		assert_ok!(Metering::submit_readings(RuntimeOrigin::signed(ORACLE), batch));
+	}
+}
+
+/// Runs a whole cycle of `SLOT` and settles it; returns each household's change of total
+/// balance and the operator's.
+fn settle_cycle(readings: &[(AccountId, u64, u64)]) -> Vec<(AccountId, i128)> {
+	let before: Vec<_> =
+		HOUSEHOLDS.iter().chain([OPERATOR].iter()).map(|who| (*who, total(*who))).collect();
+	let issuance = Balances::total_issuance();
+	deliver_and_meter(SLOT, readings);
+	block_at(SLOT + 1, 31);
+	check_invariants();
+	assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
+	assert_eq!(Balances::total_issuance(), issuance, "settlement mints and burns nothing");
+	assert_eq!(total(Settlement::escrow_account()), 1, "the escrow is back at its deposit");
+	before.into_iter().map(|(who, was)| (who, total(who) as i128 - was as i128)).collect()
+}
+
+fn change(changes: &[(AccountId, i128)], who: AccountId) -> i128 {
+	changes.iter().find(|(w, _)| *w == who).map(|(_, c)| *c).unwrap()
+}
+
+fn bill(who: AccountId) -> Bill {
+	Bills::<Test>::get(SLOT, who).expect("a settled participant has a bill")
+}
+
+/// Carol buys 500 Wh at 0.25 WTL/kWh, Dave sells 500 Wh at 0.15: they clear at the midpoint,
+/// 0.2 WTL/kWh = 200,000,000 planck per Wh.
+const PRICE: Balance = 200_000_000;
+fn carol_buys_from_dave() {
+	place(CAROL, Side::Buy, 500, 250_000_000);
+	place(DAVE, Side::Sell, 500, 150_000_000);
+}
+
+#[test]
+fn full_delivery_pays_energy_and_grid_fee_and_nothing_else() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes = settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500)]);
+		assert_eq!(change(&changes, CAROL), -(500 * PRICE as i128 + 500 * GRID_FEE as i128));
+		assert_eq!(change(&changes, DAVE), 500 * PRICE as i128);
+		assert_eq!(change(&changes, OPERATOR), 500 * GRID_FEE as i128);
+		assert_eq!(
+			bill(CAROL),
+			Bill {
+				price: PRICE,
+				bought_wh: 500,
+				imported_wh: 500,
+				energy_paid: 500 * PRICE,
+				grid_fee: 500 * GRID_FEE,
+				paid_from_hold: 500 * GRID_FEE,
+				reputation_change: 1,
+				..Default::default()
+			}
+		);
+		assert_eq!(bill(DAVE).energy_received, 500 * PRICE);
+		assert_eq!((order_hold(CAROL), order_hold(DAVE)), (0, 0), "every hold is released");
+		assert_eq!((reputation(CAROL), reputation(DAVE)), (501, 501));
+		System::assert_has_event(
+			Event::<Test>::Settled {
+				slot: SLOT,
+				who: CAROL,
+				energy_paid: 500 * PRICE,
+				energy_received: 0,
+				grid_fee: 500 * GRID_FEE,
+				imbalance_wh: 0,
+				imbalance_charge: 0,
+				imbalance_credit: 0,
+				penalty: 0,
+				debt: 0,
+			}
+			.into(),
+		);
+		System::assert_has_event(
+			Event::<Test>::SlotSettled {
+				slot: SLOT,
+				participants: 2,
+				volume_wh: 500,
+				price: PRICE,
+			}
+			.into(),
+		);
+		let totals = SlotTotalsOf::<Test>::get(SLOT).unwrap();
+		assert_eq!(
+			(totals.volume_wh, totals.grid_fees, totals.participants),
+			(500, 500 * GRID_FEE, 2)
+		);
+	});
+}
+
+#[test]
+fn a_seller_short_of_its_contract_pays_the_shortfall_at_retail_price() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes = settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 300)]);
+		// Dave delivered 300 of 500 Wh: the grid supplied 200 Wh at retail.
+		assert_eq!(change(&changes, DAVE), 500 * PRICE as i128 - 200 * RETAIL as i128);
+		assert_eq!(change(&changes, OPERATOR), (500 * GRID_FEE + 200 * RETAIL) as i128);
+		let dave = bill(DAVE);
+		assert_eq!((dave.imbalance_wh, dave.imbalance_charge), (-200, 200 * RETAIL));
+		// The 500 Wh of collateral (0.1 WTL/kWh) covered 50,000,000,000 of the 60,000,000,000.
+		assert_eq!(
+			(dave.paid_from_hold, dave.paid_from_balance),
+			(500 * 100_000_000, 10_000_000_000)
+		);
+		assert_eq!(reputation(DAVE), 490, "an imbalance beyond the tolerance costs reputation");
+		assert_eq!(reputation(CAROL), 501);
+	});
+}
+
+#[test]
+fn a_buyer_drawing_more_than_it_bought_pays_the_excess_at_retail_price() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes = settle_cycle(&[(CAROL, 700, 0), (DAVE, 0, 500)]);
+		assert_eq!(
+			change(&changes, CAROL),
+			-((500 * PRICE + 500 * GRID_FEE + 200 * RETAIL) as i128)
+		);
+		assert_eq!(change(&changes, DAVE), 500 * PRICE as i128);
+		let carol = bill(CAROL);
+		assert_eq!((carol.imbalance_wh, carol.paid_from_hold), (-200, 500 * GRID_FEE));
+		assert_eq!(carol.paid_from_balance, 200 * RETAIL);
+	});
+}
+
+#[test]
+fn surplus_spilled_into_the_grid_is_paid_at_the_feed_in_price() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes = settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 600)]);
+		assert_eq!(change(&changes, DAVE), (500 * PRICE + 100 * FEED_IN) as i128);
+		assert_eq!(change(&changes, OPERATOR), (500 * GRID_FEE) as i128 - (100 * FEED_IN) as i128);
+		assert_eq!((bill(DAVE).imbalance_wh, bill(DAVE).imbalance_credit), (100, 100 * FEED_IN));
+		assert_eq!(reputation(DAVE), 490);
+	});
+}
+
+#[test]
+fn imbalances_within_the_tolerance_earn_reputation() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		settle_cycle(&[(CAROL, 520, 0), (DAVE, 0, 480)]);
+		assert_eq!((bill(CAROL).imbalance_wh, bill(DAVE).imbalance_wh), (-20, -20));
+		assert_eq!((reputation(CAROL), reputation(DAVE)), (501, 501));
+	});
+}
+
+#[test]
+fn a_missing_reading_counts_as_zero_and_costs_the_penalty_and_reputation() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes = settle_cycle(&[(DAVE, 0, 500)]);
+		// Read as zero, Carol's 500 Wh bought were spilled back: credited at feed-in, less the
+		// grid fee and the penalty.
+		let carol = bill(CAROL);
+		assert!(carol.reading_missing);
+		assert_eq!(
+			(carol.imbalance_wh, carol.imbalance_credit, carol.penalty),
+			(500, 500 * FEED_IN, PENALTY)
+		);
+		assert_eq!(
+			change(&changes, CAROL),
+			-((500 * PRICE + 500 * GRID_FEE + PENALTY) as i128) + (500 * FEED_IN) as i128
+		);
+		assert_eq!(reputation(CAROL), 450);
+		assert_eq!(SlotTotalsOf::<Test>::get(SLOT).unwrap().missing_readings, 1);
+	});
+}
+
+#[test]
+fn what_cannot_be_paid_becomes_debt_that_stops_trading_until_repaid() {
+	new_test_ext().execute_with(|| {
+		// Poor has 2 WTL: 1 held as deposit, 0.14 for the bid's hold, 0.86 free.
+		assert_ok!(Orders::place_order(
+			RuntimeOrigin::signed(POOR),
+			SLOT,
+			Side::Buy,
+			500,
+			250_000_000
+		));
+		place(DAVE, Side::Sell, 500, 150_000_000);
+		let free_before = Balances::reducible_balance(
+			&POOR,
+			frame_support::traits::tokens::Preservation::Preserve,
+			frame_support::traits::tokens::Fortitude::Polite,
+		);
+		assert_eq!(free_before, 2 * WTL - WTL - 500 * 280_000_000 - 1);
+		let changes = settle_cycle(&[(DAVE, 0, 500)]);
+		let poor = bill(POOR);
+		let due = 500 * GRID_FEE + PENALTY - 500 * FEED_IN;
+		// Clearing at 0.2 instead of the bid's 0.25 gave 500 * 0.05 back to its free balance.
+		let free_at_settlement = free_before + 500 * 50_000_000;
+		assert_eq!(poor.paid_from_hold, 500 * GRID_FEE);
+		assert_eq!(poor.paid_from_balance, free_at_settlement);
+		assert_eq!(poor.debt, due - 500 * GRID_FEE - free_at_settlement);
+		assert_eq!(debt(POOR), poor.debt);
+		assert_eq!(reputation(POOR), 500 - 50 - 100);
+		assert_eq!(
+			Balances::reducible_balance(
+				&POOR,
+				frame_support::traits::tokens::Preservation::Preserve,
+				frame_support::traits::tokens::Fortitude::Polite,
+			),
+			0
+		);
+		// What Poor could not pay is not money: the operator got exactly what was paid.
+		assert_eq!(change(&changes, OPERATOR), (due - poor.debt) as i128);
+
+		// In debt, Poor cannot trade; once it repays, it can.
+		let next = NOW_SLOT + 10;
+		assert_noop!(
+			Orders::place_order(RuntimeOrigin::signed(POOR), next, Side::Buy, 10, 100_000_000),
+			pallet_orders::Error::<Test>::InDebt
+		);
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), POOR, WTL));
+		let operator_before = total(OPERATOR);
+		assert_ok!(Participants::repay_debt(RuntimeOrigin::signed(POOR)));
+		assert_eq!(debt(POOR), 0);
+		assert_eq!(total(OPERATOR), operator_before + poor.debt);
+		assert_ok!(Orders::place_order(
+			RuntimeOrigin::signed(POOR),
+			next,
+			Side::Buy,
+			10,
+			100_000_000
+		));
+	});
+}
+
+#[test]
+fn a_reading_without_trades_is_settled_with_the_grid_as_supplier() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		let changes =
+			settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500), (BOB, 100, 0), (ALICE, 0, 40)]);
+		assert_eq!(change(&changes, BOB), -((100 * RETAIL) as i128));
+		assert_eq!(change(&changes, ALICE), (40 * FEED_IN) as i128);
+		assert_eq!((bill(BOB).imbalance_wh, bill(BOB).paid_from_balance), (-100, 100 * RETAIL));
+		assert_eq!(bill(ALICE).imbalance_credit, 40 * FEED_IN);
+		assert_eq!((reputation(BOB), reputation(ALICE)), (500, 500), "no contract, no breach");
+		assert_eq!(SlotTotalsOf::<Test>::get(SLOT).unwrap().participants, 4);
+	});
+}
+
+#[test]
+fn a_slot_without_trade_moves_only_imbalances() {
+	new_test_ext().execute_with(|| {
+		// The book does not cross: nothing trades, every hold is released at contract time.
+		place(CAROL, Side::Buy, 100, 100_000_000);
+		place(DAVE, Side::Sell, 100, 200_000_000);
+		let changes = settle_cycle(&[(CAROL, 100, 0)]);
+		assert_eq!(change(&changes, CAROL), -((100 * RETAIL) as i128));
+		assert_eq!(change(&changes, DAVE), 0);
+		assert_eq!((order_hold(CAROL), order_hold(DAVE)), (0, 0));
+		System::assert_has_event(
+			Event::<Test>::SlotSettled { slot: SLOT, participants: 1, volume_wh: 0, price: 0 }
+				.into(),
+		);
+	});
+}
+
+#[test]
+fn a_settled_slot_leaves_no_orders_outcome_or_readings_behind() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		place(ALICE, Side::Buy, 100, 210_000_000);
+		place(BOB, Side::Sell, 100, 190_000_000);
+		settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500), (BOB, 0, 100)]);
+		assert_eq!(pallet_orders::OpenOrders::<Test>::iter().count(), 0);
+		assert_eq!(pallet_orders::SlotBook::<Test>::iter_prefix(SLOT).count(), 0);
+		assert!(!pallet_orders::Books::<Test>::contains_key(SLOT));
+		for who in HOUSEHOLDS {
+			assert!(pallet_orders::AccountSlots::<Test>::get(who).is_empty());
+			assert!(pallet_orders::AccountOrders::<Test>::iter_prefix(who).next().is_none());
+		}
+		assert!(pallet_clearing::Outcomes::<Test>::get(SLOT).is_none());
+		assert_eq!(pallet_metering::Readings::<Test>::iter_prefix(SLOT).count(), 0);
+		// With nothing open any more, a household may leave the market.
+		assert_ok!(Participants::deregister(RuntimeOrigin::signed(DAVE)));
+	});
+}
+
+#[test]
+fn bills_are_kept_for_the_retention_period_then_pruned() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500)]);
+		assert!(Bills::<Test>::contains_key(SLOT, CAROL));
+		// Four more slots settle (retention 4): the fourth prunes SLOT's bills and totals.
+		block_at(SLOT + 4, 31);
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 4));
+		assert!(Bills::<Test>::contains_key(SLOT, CAROL));
+		block_at(SLOT + 5, 31);
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 5));
+		assert!(!Bills::<Test>::contains_key(SLOT, CAROL));
+		assert!(SlotTotalsOf::<Test>::get(SLOT).is_none());
+	});
+}
+
+#[test]
+fn settlement_waits_for_the_metering_window_and_the_contracts() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		block_at(SLOT, 0);
+		assert_noop!(
+			Settlement::settle(RuntimeOrigin::signed(ALICE), SLOT, 1),
+			Error::<Test>::EarlierSlotFirst
+		);
+		deliver_and_meter(SLOT, &[(CAROL, 500, 0)]);
+		// In the metering window: the earlier slots settle, this one waits.
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT));
+		assert_noop!(
+			Settlement::settle(RuntimeOrigin::signed(ALICE), SLOT, 1),
+			Error::<Test>::MeteringWindowOpen
+		);
+		assert!(Bills::<Test>::get(SLOT, CAROL).is_none());
+	});
+}
+
+#[test]
+fn settlement_waits_while_contracts_are_being_formed() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		// The slot is cleared at its start, but no block runs its contract formation.
+		block_at(SLOT, 0);
+		pallet_clearing::ContractQueue::<Test>::put(frame_support::BoundedVec::truncate_from(
+			vec![(SLOT, 0)],
+		));
+		Timestamp::set_timestamp(((SLOT + 1) * 60 + 31) * 1_000);
+		Settlement::on_idle(99, Weight::MAX);
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT));
+		assert_noop!(
+			Settlement::settle(RuntimeOrigin::signed(ALICE), SLOT, 1),
+			Error::<Test>::ClearingPending
+		);
+	});
+}
+
+#[test]
+fn settle_pushes_the_walk_step_by_step_and_refuses_bad_requests() {
+	new_test_ext().execute_with(|| {
+		carol_buys_from_dave();
+		place(ALICE, Side::Buy, 100, 210_000_000);
+		place(BOB, Side::Sell, 100, 190_000_000);
+		deliver_and_meter(SLOT, &[(CAROL, 500, 0), (DAVE, 0, 500)]);
+		// Blocks without room to spare leave the walk to `settle`.
+		let number = System::block_number() + 1;
+		System::set_block_number(number);
+		Timestamp::set_timestamp(((SLOT + 1) * 60 + 31) * 1_000);
+		Settlement::on_idle(number, Weight::zero());
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT));
+
+		let origin = || RuntimeOrigin::signed(OPERATOR);
+		assert_noop!(Settlement::settle(origin(), SLOT, 0), Error::<Test>::ZeroSteps);
+		assert_noop!(Settlement::settle(origin(), SLOT, 17), Error::<Test>::TooManySteps);
+		assert_noop!(Settlement::settle(origin(), SLOT - 1, 1), Error::<Test>::AlreadySettled);
+		assert_noop!(Settlement::settle(origin(), SLOT + 1, 1), Error::<Test>::EarlierSlotFirst);
+
+		let issuance = Balances::total_issuance();
+		let mut calls = 0;
+		while NextSlotToSettle::<Test>::get() == Some(SLOT) {
+			assert_ok!(Settlement::settle(origin(), SLOT, 1));
+			check_invariants();
+			assert_eq!(Balances::total_issuance(), issuance);
+			calls += 1;
+			assert!(calls < 100, "the walk ends");
+		}
+		// Start, 4 orders to collect over 2 pages, 4 to settle, readings, the book's 2 pages,
+		// the page and stage ends in between, and the finish: one step a call.
+		assert!(calls > 12, "each call took one step ({calls} calls)");
+		for who in [ALICE, BOB, CAROL, DAVE] {
+			assert!(Bills::<Test>::contains_key(SLOT, who));
+		}
+		assert_noop!(Settlement::settle(origin(), SLOT, 1), Error::<Test>::AlreadySettled);
+		// `settle` stops at the end of its slot: the next one waits for its own call or a block.
+		assert_eq!(InProgress::<Test>::get(), None);
+	});
+}
+
+#[test]
+fn a_participant_is_settled_once_however_many_orders_and_pages_it_has() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..4 {
+			place(CAROL, Side::Buy, 100, 250_000_000);
+			place(DAVE, Side::Sell, 100, 150_000_000);
+		}
+		let changes = settle_cycle(&[(CAROL, 400, 0), (DAVE, 0, 400)]);
+		assert_eq!(change(&changes, CAROL), -((400 * PRICE + 400 * GRID_FEE) as i128));
+		assert_eq!(change(&changes, DAVE), (400 * PRICE) as i128);
+		assert_eq!(bill(CAROL).bought_wh, 400);
+		let settled = System::events()
+			.iter()
+			.filter(|record| {
+				matches!(record.event, RuntimeEvent::Settlement(Event::Settled { who: CAROL, .. }))
+			})
+			.count();
+		assert_eq!(settled, 1);
+		assert_eq!(reputation(CAROL), 501);
+	});
+}
+
+mod randomized {
+	use super::*;
+	use proptest::prelude::*;
+	use wattle_double_auction::{clear, fill_of, ClearingResult, Order};
+
+	/// An order a household tries to place: (household index, buy?, energy, price).
+	type Attempt = (usize, bool, u64, Balance);
+	/// A slot of the run: order attempts, and each household's reading if its meter reports.
+	type SlotPlan = (Vec<Attempt>, Vec<Option<(u64, u64)>>);
+
+	fn slot_plan() -> impl Strategy<Value = SlotPlan> {
+		(
+			proptest::collection::vec(
+				(0..HOUSEHOLDS.len(), any::<bool>(), 1..=300u64, 5u128..=50).prop_map(
+					|(who, buy, energy, tenth_cents)| (who, buy, energy, tenth_cents * 10_000_000),
+				),
+				0..16,
+			),
+			proptest::collection::vec(
+				proptest::option::weighted(0.8, (0..=CAPACITY_WH, 0..=CAPACITY_WH)),
+				HOUSEHOLDS.len(),
+			),
+		)
+	}
+
+	/// What the settlement rule says each household's balance changes by, computed here from
+	/// the book, its clearing and the readings, independently of the pallet.
+	fn expected_changes(
+		book: &[(AccountId, Order)],
+		readings: &[Option<(u64, u64)>],
+	) -> (Vec<i128>, Vec<(i128, i128)>) {
+		let result = clear(book.iter().map(|(_, order)| *order)).unwrap();
+		let price = match result {
+			ClearingResult::Trade(clearing) => clearing.price as i128,
+			ClearingResult::NoTrade => 0,
+		};
+		let mut positions = Vec::new();
+		let changes = HOUSEHOLDS
+			.iter()
+			.zip(readings)
+			.map(|(who, reading)| {
+				let (mut bought, mut sold) = (0i128, 0i128);
+				for (_, order) in book.iter().filter(|(owner, _)| owner == who) {
+					let fill = fill_of(order, &result) as i128;
+					match order.side {
+						Side::Buy => bought += fill,
+						Side::Sell => sold += fill,
+					}
+				}
+				positions.push((bought, sold));
+				let traded = bought + sold > 0;
+				if !traded && reading.is_none() {
+					return 0;
+				}
+				let (imported, exported) = reading.unwrap_or((0, 0));
+				let imbalance = (exported as i128 - imported as i128) - (sold - bought);
+				let mut change = (sold - bought) * price - bought * GRID_FEE as i128;
+				change += if imbalance < 0 {
+					imbalance * RETAIL as i128
+				} else {
+					imbalance * FEED_IN as i128
+				};
+				if traded && reading.is_none() {
+					change -= PENALTY as i128;
+				}
+				change
+			})
+			.collect();
+		(changes, positions)
+	}
+
+	/// The energy a book trades under the rule.
+	fn positions_total(book: &[(AccountId, Order)]) -> u64 {
+		let result = clear(book.iter().map(|(_, order)| *order)).unwrap();
+		book.iter().filter(|(_, o)| o.side == Side::Buy).map(|(_, o)| fill_of(o, &result)).sum()
+	}
+
+	/// Energy traded over all randomized runs: the runs must exercise trading, not only
+	/// refusals and readings.
+	static TRADED_WH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+	fn run(plan: Vec<SlotPlan>) {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			let everyone: Vec<AccountId> = HOUSEHOLDS
+				.iter()
+				.copied()
+				.chain([OPERATOR, ORACLE, Settlement::escrow_account()])
+				.collect();
+			let net_worth = || -> i128 {
+				// Debts are the operator's claims on households: moving money between them
+				// leaves the sum of balances, and the sum of claims, where it was.
+				everyone.iter().map(|who| total(*who) as i128).sum::<i128>()
+			};
+			let mut slot = NOW_SLOT + 2;
+			let mut traded_wh = 0;
+			for (attempts, readings) in plan {
+				let before: Vec<i128> = HOUSEHOLDS.iter().map(|w| total(*w) as i128).collect();
+				let debts_before: Vec<i128> = HOUSEHOLDS.iter().map(|w| debt(*w) as i128).collect();
+				let operator_before = total(OPERATOR) as i128;
+				let mut book = Vec::new();
+				for (index, buy, energy_wh, price) in attempts {
+					let who = HOUSEHOLDS[index];
+					let side = if buy { Side::Buy } else { Side::Sell };
+					let id = pallet_orders::NextOrderId::<Test>::get();
+					let holds = order_hold(who);
+					match Orders::place_order(
+						RuntimeOrigin::signed(who),
+						slot,
+						side,
+						energy_wh,
+						price,
+					) {
+						Ok(()) => book.push((who, Order { id, side, energy_wh, price })),
+						// Refused (role, capacity, funds, debt): nothing changed.
+						Err(_) => assert_eq!(order_hold(who), holds),
+					}
+				}
+				let relayed: Vec<_> = HOUSEHOLDS
+					.iter()
+					.zip(&readings)
+					.filter_map(|(who, r)| r.map(|(i, e)| (*who, i, e)))
+					.collect();
+				deliver_and_meter(slot, &relayed);
+				block_at(slot + 1, 31);
+				check_invariants();
+				assert_eq!(NextSlotToSettle::<Test>::get(), Some(slot + 1));
+				assert_eq!(Balances::total_issuance(), issuance);
+				assert_eq!(net_worth(), issuance as i128, "all money is in these accounts");
+				assert_eq!(total(Settlement::escrow_account()), 1);
+
+				let (expected, positions) = expected_changes(&book, &readings);
+				for (who, (bought, sold)) in HOUSEHOLDS.iter().zip(positions) {
+					let billed =
+						Bills::<Test>::get(slot, who).map_or((0, 0), |b| (b.bought_wh, b.sold_wh));
+					assert_eq!(
+						billed,
+						(bought as u64, sold as u64),
+						"the chain's contracts are the rule's"
+					);
+				}
+				traded_wh += positions_total(&book);
+				let mut operator_expected = 0i128;
+				for (i, who) in HOUSEHOLDS.iter().enumerate() {
+					let new_debt = debt(*who) as i128 - debts_before[i];
+					let actual = total(*who) as i128 - before[i];
+					assert_eq!(
+						actual - new_debt,
+						expected[i],
+						"household {who} in slot {slot}: paid what the rule says, the rest as debt"
+					);
+					assert!(order_hold(*who) == 0, "every order hold is released");
+					operator_expected -= actual;
+				}
+				assert_eq!(total(OPERATOR) as i128 - operator_before, operator_expected);
+				// Repay what can be repaid, so that households keep trading.
+				for who in HOUSEHOLDS {
+					if debt(who) > 0 {
+						let _ = Participants::repay_debt(RuntimeOrigin::signed(who));
+					}
+				}
+				slot += 2;
+			}
+			TRADED_WH.fetch_add(traded_wh, std::sync::atomic::Ordering::Relaxed);
+		});
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(32))]
+		#[test]
+		fn money_is_conserved_and_every_bill_follows_the_rule(
+			plan in proptest::collection::vec(slot_plan(), 1..6)
+		) {
+			run(plan);
+		}
+	}
+
+	#[test]
+	fn the_randomized_runs_trade() {
+		money_is_conserved_and_every_bill_follows_the_rule();
+		assert!(TRADED_WH.load(std::sync::atomic::Ordering::Relaxed) > 0);
+	}
+}
