@@ -17,7 +17,8 @@ test('chain properties show the WTL token with 12 decimals', async () => {
 
 test('the runtime exposes the pallets of the interface contract', async () => {
   const pallets = ctx.api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo']) {
+  for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
+    'Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
     assert.ok(pallets.includes(name), `pallet ${name} missing from ${pallets}`);
   }
   assert.equal(ctx.api.runtimeVersion.specName.toString(), 'wattle');
@@ -48,4 +49,39 @@ test('a balance transfer from Alice is included and its event decodes', async ()
   assert.equal(value.toBigInt(), amount);
   const account = await (await ctx.api.at(blockHash)).query.system.account(dest.address);
   assert.equal(account.data.free.toBigInt(), amount);
+});
+
+const documented = (docs) => docs.length > 0 && docs.map(String).join(' ').trim().length > 0;
+
+test('every call, event, error and storage item of the market pallets is documented', async () => {
+  const { api } = ctx;
+  for (const name of ['Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
+    const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.name.toString() === name);
+    for (const [kind, lookup] of [['call', pallet.calls], ['event', pallet.events], ['error', pallet.errors]]) {
+      const type = api.registry.lookup.getSiType(lookup.unwrap().type);
+      for (const variant of type.def.asVariant.variants) {
+        assert.ok(documented(variant.docs), `${name} ${kind} ${variant.name} has docs`);
+      }
+    }
+    for (const item of pallet.storage.unwrap().items) {
+      assert.ok(documented(item.docs), `${name} storage ${item.name} has docs`);
+    }
+    for (const constant of pallet.constants) {
+      assert.ok(documented(constant.docs), `${name} constant ${constant.name} has docs`);
+    }
+  }
+});
+
+test('the runtime API MarketApi is in the metadata, documented, and decodes', async () => {
+  const { api } = ctx;
+  const market = api.runtimeMetadata.asLatest.apis.find((a) => a.name.toString() === 'MarketApi');
+  assert.ok(market, 'MarketApi is in the metadata');
+  assert.ok(documented(market.docs));
+  const methods = market.methods.map((m) => m.name.toString());
+  assert.deepEqual(methods.sort(), ['clearing', 'config', 'order_book', 'participant', 'position', 'settlement', 'slot', 'status']);
+  for (const method of market.methods) assert.ok(documented(method.docs), `MarketApi.${method.name} has docs`);
+  const config = await api.call.marketApi.config();
+  assert.equal(config.slotSecs.toNumber(), (await api.query.orders.configuration()).slotSecs.toNumber());
+  const status = await api.call.marketApi.status();
+  assert.ok(status.currentSlot.toNumber() > 0);
 });

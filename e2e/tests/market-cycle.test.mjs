@@ -26,6 +26,9 @@ const PLAN = {
   rooftop: { role: 'Prosumer', orders: [], reading: [0n, 40n] },
 };
 
+/** Calls a `market_*` RPC method; its JSON carries amounts of planck as decimal strings. */
+const rpc = (api, method, ...params) => api._rpcCore.provider.send(`market_${method}`, params);
+
 async function totalBalance(api, address) {
   const { data } = await api.query.system.account(address);
   return data.free.toBigInt() + data.reserved.toBigInt();
@@ -73,6 +76,21 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.equal(expected.volumeWh, 400n, 'by hand: 300 Wh to the buyer, 100 to the late buyer');
   assert.equal(expected.price, 220n * MWH, 'by hand: lo = hi = 0.22, the late buyer\'s price');
 
+  // The book as clients see it: depth by price level and the caller's own orders.
+  const buyer = households.buyer.pair.address;
+  const book = await rpc(api, 'orderBook', Number(slot), buyer, 10);
+  assert.deepEqual(book.bids.map((l) => [l.price, l.energyWh, l.orders]), [['250000000', 300, 1], ['220000000', 200, 1]]);
+  assert.deepEqual(book.asks.map((l) => [l.price, l.energyWh]), [['150000000', 400]]);
+  assert.equal(book.own.length, 1);
+  assert.equal(BigInt(book.own[0].held), 300n * (250n * MWH + (await api.query.participants.zones(0)).unwrap().tariffs.gridFee.toBigInt()));
+  const viaApi = await api.call.marketApi.orderBook(slot, buyer, 10);
+  assert.equal(viaApi.bids.length, 2, 'the runtime API gives the same book');
+  assert.equal(viaApi.own[0].id.toBigInt(), BigInt(book.own[0].id));
+  const status = await rpc(api, 'status');
+  assert.ok(status.currentSlot < Number(slot) && status.firstOpenSlot <= Number(slot));
+  assert.equal((await rpc(api, 'slot', Number(slot))).phase, 'Open');
+  assert.equal((await rpc(api, 'config')).slotSecs, Number(slotSecs));
+
   // From here on the households send nothing: their balances change only by settlement.
   const everyone = [...all.map((h) => h.pair.address), alice.address];
   const before = new Map(await Promise.all(everyone.map(async (a) => [a, await totalBalance(api, a)])));
@@ -83,6 +101,16 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   const trade = outcome.unwrap().asCleared.asTrade;
   assert.equal(trade.price.toBigInt(), expected.price);
   assert.equal(trade.volumeWh.toBigInt(), expected.volumeWh);
+  const clearing = await rpc(api, 'clearing', Number(slot), 0);
+  assert.deepEqual(clearing.clearing, { traded: { price: String(expected.price), volumeWh: Number(expected.volumeWh) } });
+  for (const order of placed) {
+    const fill = clearing.fills.find((f) => BigInt(f.id) === order.id);
+    assert.equal(BigInt(fill.fillWh), expected.fills.get(order.id), `RPC fill of order ${order.id}`);
+    assert.equal(fill.owner, order.who);
+  }
+  const clearingViaApi = await api.call.marketApi.clearing(slot, 0);
+  assert.ok(clearingViaApi.clearing.isTraded);
+  assert.equal(clearingViaApi.clearing.asTraded.price.toBigInt(), expected.price);
 
   // Metering: once the slot is over, Alice relays the meters' signed readings, fee-less.
   const slotEndMs = Number((slot + 1n) * slotSecs) * 1000;
@@ -94,6 +122,7 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   const recorded = relay.events.filter(({ event }) => api.events.metering.ReadingRecorded.is(event));
   assert.equal(recorded.length, readings.length, 'every reading is recorded');
   assert.equal(await totalBalance(api, alice.address), aliceBefore, 'a fully accepted batch is free');
+  assert.deepEqual((await rpc(api, 'position', Number(slot), buyer)).reading, [320, 0]);
 
   // Settlement: after the metering window, on_idle settles the slot.
   const settledBy = Number((slot + 1n) * slotSecs + windowSecs) * 1000 + 60_000;
@@ -119,7 +148,10 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     const reading = h.reading ? { importedWh: h.reading[0], exportedWh: h.reading[1] } : null;
     const rule = settleParticipant(position, reading, expected.price, rates);
 
-    const bill = (await api.query.settlement.bills(slot, address)).unwrap();
+    const bill = (await api.call.marketApi.position(slot, address)).bill.unwrap();
+    const billJson = (await rpc(api, 'position', Number(slot), address)).bill;
+    assert.equal(billJson.energyPaid, String(rule.energyPaid), 'the RPC serves the same bill');
+    assert.equal(billJson.imbalanceCharge, String(rule.imbalanceCharge));
     assert.equal(bill.boughtWh.toBigInt(), boughtWh, `${h.role} bought`);
     assert.equal(bill.soldWh.toBigInt(), soldWh, `${h.role} sold`);
     for (const field of ['energyPaid', 'energyReceived', 'gridFee', 'imbalanceCharge', 'imbalanceCredit', 'penalty']) {
@@ -153,6 +185,15 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
   assert.equal(totals.volumeWh.toBigInt(), 400n);
   assert.equal(totals.participants.toNumber(), 4);
+  const settlement = await rpc(api, 'settlement', Number(slot));
+  assert.equal(settlement.settled, true);
+  assert.equal(settlement.totals.volumeWh, 400);
+  assert.equal(settlement.totals.gridFees, String(400n * gridFee));
+  assert.equal((await api.call.marketApi.settlement(slot)).totals.unwrap().participants.toNumber(), 4);
+  assert.equal((await rpc(api, 'slot', Number(slot))).clearing, 'settled');
+  const seller = await rpc(api, 'participant', households.seller.pair.address);
+  assert.deepEqual([seller.role, seller.status, seller.reputation, seller.debt], ['Producer', 'Approved', 490, '0']);
+  assert.equal((await api.call.marketApi.participant(households.seller.pair.address)).unwrap().reputation.toNumber(), 490);
 });
 
 /** The escrow's address: the account of PalletId `wtl/mrkt` ("modl" ++ id, zero-padded). */

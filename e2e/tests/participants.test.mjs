@@ -72,15 +72,3 @@ test('approval by anyone but the zone operator fails with NotZoneOperator and ch
   const record = (await api.query.participants.registry(household.address)).unwrap();
   assert.equal(record.status.toString(), 'Pending');
 });
-
-test('every call, event and error of Participants carries documentation in the metadata', async () => {
-  const { api } = ctx;
-  const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.name.toString() === 'Participants');
-  assert.ok(pallet, 'Participants is in the runtime');
-  for (const [kind, lookup] of [['calls', pallet.calls], ['events', pallet.events], ['errors', pallet.errors]]) {
-    const type = api.registry.lookup.getSiType(lookup.unwrap().type);
-    for (const variant of type.def.asVariant.variants) {
-      assert.ok(variant.docs.length > 0 && variant.docs.join(' ').trim().length > 0, `${kind} ${variant.name} has docs`);
-    }
-  }
-});

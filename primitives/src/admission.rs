@@ -105,7 +105,19 @@ pub struct ZoneInfo<AccountId> {
 }
 
 /// A participant as the other pallets see it.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+#[derive(
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub struct ParticipantInfo {
 	/// Buyer, seller or both.
 	pub role: Role,
@@ -120,6 +132,7 @@ pub struct ParticipantInfo {
 	/// Credit score, 0..=1000.
 	pub reputation: u16,
 	/// What the participant owes its zone operator, in planck.
+	#[serde(with = "crate::balance_string")]
 	pub debt: Balance,
 }
 

@@ -8,6 +8,7 @@
 extern crate alloc;
 
 mod admission;
+pub mod balance_string;
 mod book;
 mod market;
 

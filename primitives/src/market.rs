@@ -70,6 +70,8 @@ impl Default for MarketConfig {
 	PartialEq,
 	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum SlotPhase {
 	/// Too far ahead: orders are not accepted yet.

@@ -243,6 +243,44 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl wattle_market_api::MarketApi<Block, AccountId> for Runtime {
+		fn config() -> wattle_primitives::MarketConfig {
+			<crate::Orders as wattle_primitives::MarketClock>::config()
+		}
+
+		fn status() -> wattle_market_api::MarketStatus {
+			crate::market_view::status()
+		}
+
+		fn slot(slot: wattle_primitives::Slot) -> wattle_market_api::SlotStatus {
+			crate::market_view::slot(slot)
+		}
+
+		fn order_book(
+			slot: wattle_primitives::Slot,
+			who: Option<AccountId>,
+			max_levels: u32,
+		) -> wattle_market_api::OrderBookView {
+			crate::market_view::order_book(slot, who, max_levels)
+		}
+
+		fn clearing(slot: wattle_primitives::Slot, page: u32) -> wattle_market_api::ClearingView<AccountId> {
+			crate::market_view::clearing(slot, page)
+		}
+
+		fn participant(who: AccountId) -> Option<wattle_primitives::ParticipantInfo> {
+			pallet_participants::Registry::<Runtime>::get(who)
+		}
+
+		fn position(slot: wattle_primitives::Slot, who: AccountId) -> wattle_market_api::PositionView {
+			crate::market_view::position(slot, who)
+		}
+
+		fn settlement(slot: wattle_primitives::Slot) -> wattle_market_api::SlotSettlement {
+			crate::market_view::settlement(slot)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -16,6 +16,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+mod market_view;
 
 extern crate alloc;
 

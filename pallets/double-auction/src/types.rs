@@ -33,6 +33,8 @@ pub type NonZeroEnergyWh = NonZeroU64;
 	PartialEq,
 	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum Side {
 	/// A bid: buys at most `energy_wh` at a price no higher than its limit.

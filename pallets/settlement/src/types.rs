@@ -17,9 +17,13 @@ use wattle_primitives::{Balance, EnergyWh, Slot};
 	Eq,
 	Debug,
 	Default,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct Bill {
 	/// The slot's clearing price, planck per Wh (0 if the slot did not trade).
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub price: Balance,
 	/// Energy its bids contracted to buy, Wh.
 	pub bought_wh: EnergyWh,
@@ -32,26 +36,36 @@ pub struct Bill {
 	/// It had a position and its meter sent no reading.
 	pub reading_missing: bool,
 	/// `bought * price`, paid for energy into the market's escrow.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub energy_paid: Balance,
 	/// `sold * price`, received for energy from the market's escrow.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub energy_received: Balance,
 	/// Grid fee on the energy bought, to the zone operator.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub grid_fee: Balance,
 	/// Measured net export minus contracted net export, Wh.
 	pub imbalance_wh: i64,
 	/// Paid to the zone operator for energy drawn beyond the contract, at the retail price.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub imbalance_charge: Balance,
 	/// Paid by the zone operator for energy spilled beyond the contract, at the feed-in price.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub imbalance_credit: Balance,
 	/// The missing-reading penalty, to the zone operator.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub penalty: Balance,
 	/// Of what it owed the operator (net of the credit), the part taken from its order holds.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub paid_from_hold: Balance,
 	/// The part taken from its free balance.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub paid_from_balance: Balance,
 	/// The part it could not pay: recorded as debt to the zone operator.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub debt: Balance,
 	/// Of the operator's net credit, the part the operator's free balance could not cover.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub unpaid_by_operator: Balance,
 	/// How its reputation changed.
 	pub reputation_change: i32,
@@ -70,9 +84,13 @@ pub struct Bill {
 	Eq,
 	Debug,
 	Default,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct SlotTotals {
 	/// The clearing price, planck per Wh (0 if the slot did not trade).
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub price: Balance,
 	/// Energy traded, Wh.
 	pub volume_wh: EnergyWh,
@@ -83,16 +101,21 @@ pub struct SlotTotals {
 	/// Energy spilled into the grid beyond contracts, Wh (sum of positive imbalances).
 	pub surplus_wh: EnergyWh,
 	/// Grid fees charged.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub grid_fees: Balance,
 	/// Imbalance charges at retail price.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub imbalance_charges: Balance,
 	/// Imbalance credits at feed-in price.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub imbalance_credits: Balance,
 	/// Missing-reading penalties.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub penalties: Balance,
 	/// Participants with a position and no reading.
 	pub missing_readings: u32,
 	/// New debt recorded.
+	#[serde(with = "wattle_primitives::balance_string")]
 	pub debt: Balance,
 }
 

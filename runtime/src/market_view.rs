@@ -1,0 +1,158 @@
+//! What the runtime API `MarketApi` returns: the market pallets' state read as client views.
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use pallet_clearing::{ClearingResult, Outcome};
+use wattle_double_auction::fill_of;
+use wattle_market_api::{
+	ClearingView, MarketStatus, OrderBookView, OrderFill, OrderView, PositionView, PriceLevel,
+	Side, SlotClearing, SlotSettlement, SlotStatus,
+};
+use wattle_primitives::{Balance, EnergyWh, MarketClock, Slot, SlotPhase};
+
+use crate::{AccountId, Orders, Runtime};
+
+type OpenOrders = pallet_orders::OpenOrders<Runtime>;
+
+pub fn status() -> MarketStatus {
+	let config = <Orders as MarketClock>::config();
+	let now_secs = <Orders as MarketClock>::now_secs();
+	let current_slot = config.slot_at(now_secs);
+	let first_open_slot = (current_slot.saturating_add(1)..)
+		.take(config.max_slots_ahead as usize + 1)
+		.find(|slot| config.phase(*slot, now_secs) == SlotPhase::Open)
+		.unwrap_or(current_slot.saturating_add(1));
+	MarketStatus { now_secs, current_slot, first_open_slot, next_slot_to_settle: next_to_settle() }
+}
+
+/// The slot settlement works on or will start next.
+fn next_to_settle() -> Option<Slot> {
+	pallet_settlement::InProgress::<Runtime>::get()
+		.map(|progress| progress.slot)
+		.or_else(pallet_settlement::NextSlotToSettle::<Runtime>::get)
+}
+
+fn is_settled(slot: Slot) -> bool {
+	next_to_settle().is_some_and(|next| slot < next)
+}
+
+fn clearing_of(slot: Slot) -> SlotClearing {
+	match pallet_clearing::Outcomes::<Runtime>::get(slot) {
+		Some(Outcome::Cleared(ClearingResult::Trade(clearing))) => {
+			SlotClearing::Traded { price: clearing.price, volume_wh: clearing.volume_wh.get() }
+		},
+		Some(Outcome::Cleared(ClearingResult::NoTrade)) => SlotClearing::NoTrade,
+		Some(Outcome::Voided) => SlotClearing::Voided,
+		None if is_settled(slot) => SlotClearing::Settled,
+		None => SlotClearing::Pending,
+	}
+}
+
+pub fn slot(slot: Slot) -> SlotStatus {
+	let config = <Orders as MarketClock>::config();
+	SlotStatus {
+		slot,
+		phase: <Orders as MarketClock>::phase(slot),
+		gate_closure: config.gate_closure(slot),
+		start: config.slot_start(slot),
+		end: config.slot_end(slot),
+		metering_closes: config.metering_closes(slot),
+		orders: Orders::book_summary(slot).open,
+		clearing: clearing_of(slot),
+		settled: is_settled(slot),
+	}
+}
+
+fn order_view(id: u64) -> Option<OrderView> {
+	OpenOrders::get(id).map(|order| OrderView {
+		id,
+		side: order.side,
+		energy_wh: order.energy_wh,
+		price: order.price,
+		held: order.held,
+		cleared_wh: order.cleared_wh,
+	})
+}
+
+fn own_orders(slot: Slot, who: &AccountId) -> Vec<OrderView> {
+	pallet_orders::AccountOrders::<Runtime>::get(who, slot)
+		.iter()
+		.filter_map(|id| order_view(*id))
+		.collect()
+}
+
+pub fn order_book(slot: Slot, who: Option<AccountId>, max_levels: u32) -> OrderBookView {
+	let mut bids: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
+	let mut asks: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
+	for page in 0..Orders::book_summary(slot).pages {
+		for entry in Orders::book_page(slot, page) {
+			let side = if entry.side == Side::Buy { &mut bids } else { &mut asks };
+			let level = side.entry(entry.price).or_default();
+			level.0 = level.0.saturating_add(entry.energy_wh);
+			level.1 = level.1.saturating_add(1);
+		}
+	}
+	let level = |(price, (energy_wh, orders)): (&Balance, &(EnergyWh, u32))| PriceLevel {
+		price: *price,
+		energy_wh: *energy_wh,
+		orders: *orders,
+	};
+	OrderBookView {
+		slot,
+		bids: bids.iter().rev().take(max_levels as usize).map(level).collect(),
+		asks: asks.iter().take(max_levels as usize).map(level).collect(),
+		own: who.map(|who| own_orders(slot, &who)).unwrap_or_default(),
+	}
+}
+
+pub fn clearing(slot: Slot, page: u32) -> ClearingView<AccountId> {
+	let result = match pallet_clearing::Outcomes::<Runtime>::get(slot) {
+		Some(Outcome::Cleared(result)) => Some(result),
+		_ => None,
+	};
+	let fills = Orders::book_page(slot, page)
+		.iter()
+		.map(|entry| OrderFill {
+			id: entry.id,
+			owner: OpenOrders::get(entry.id).map(|order| order.owner),
+			side: entry.side,
+			energy_wh: entry.energy_wh,
+			price: entry.price,
+			fill_wh: result.as_ref().map_or(0, |result| fill_of(entry, result)),
+		})
+		.collect();
+	ClearingView {
+		slot,
+		clearing: clearing_of(slot),
+		page,
+		pages: Orders::book_summary(slot).pages,
+		fills,
+	}
+}
+
+pub fn position(slot: Slot, who: AccountId) -> PositionView {
+	let orders = own_orders(slot, &who);
+	let bill = pallet_settlement::Bills::<Runtime>::get(slot, &who);
+	let contracted = |side: Side| -> EnergyWh {
+		orders
+			.iter()
+			.filter(|order| order.side == side)
+			.map(|order| order.cleared_wh.unwrap_or(0))
+			.sum()
+	};
+	let (bought_wh, sold_wh) = match &bill {
+		Some(bill) => (bill.bought_wh, bill.sold_wh),
+		None => (contracted(Side::Buy), contracted(Side::Sell)),
+	};
+	let reading = pallet_metering::Readings::<Runtime>::get(slot, &who)
+		.map(|reading| (reading.imported_wh, reading.exported_wh));
+	PositionView { slot, orders, bought_wh, sold_wh, reading, bill }
+}
+
+pub fn settlement(slot: Slot) -> SlotSettlement {
+	SlotSettlement {
+		slot,
+		settled: is_settled(slot),
+		in_progress: pallet_settlement::InProgress::<Runtime>::get()
+			.is_some_and(|progress| progress.slot == slot),
+		totals: pallet_settlement::SlotTotalsOf::<Runtime>::get(slot),
+	}
+}
