@@ -17,8 +17,7 @@ fn before_start<T: Config>(secs_before_start: u64) {
 }
 
 fn book_result<T: Config>() -> ClearingResult {
-	let pages = T::Book::pages(SLOT);
-	clear((0..pages).flat_map(|page| T::Book::page(SLOT, page))).expect("bounded book; qed")
+	clear(&Pallet::<T>::whole_book(SLOT)).expect("bounded book; qed")
 }
 
 #[benchmarks]

@@ -317,6 +317,16 @@ pub mod pallet {
 			T::Book::max_pages()
 		}
 
+		/// Every order of `slot`'s book, read page by page into one vector sized up front, so that
+		/// clearing knows the book's size before it starts.
+		pub fn whole_book(slot: Slot) -> alloc::vec::Vec<wattle_double_auction::Order> {
+			let mut book = alloc::vec::Vec::with_capacity(T::Book::open_orders(slot) as usize);
+			for page in 0..T::Book::pages(slot) {
+				book.extend(T::Book::page(slot, page));
+			}
+			book
+		}
+
 		/// The bytes a clearing authority signs for `result` of `slot` on this chain.
 		pub fn signing_payload(slot: Slot, result: &ClearingResult) -> alloc::vec::Vec<u8> {
 			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
@@ -427,9 +437,7 @@ pub mod pallet {
 			}
 			let limit = T::Clock::config().on_chain_clearing_limit;
 			if orders <= limit {
-				let pages = T::Book::pages(slot);
-				let book = (0..pages).flat_map(|page| T::Book::page(slot, page));
-				if let Ok(result) = clear(book) {
+				if let Ok(result) = clear(&Self::whole_book(slot)) {
 					if Self::accept(slot, result, ClearedBy::Runtime).is_ok() {
 						return <T as Config>::WeightInfo::clear_on_chain(orders);
 					}

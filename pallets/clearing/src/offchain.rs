@@ -39,9 +39,7 @@ impl<T: Config> Pallet<T> {
 		let mut lock = StorageLock::<Time>::new(&lock_key);
 		let Ok(_guard) = lock.try_lock() else { return };
 
-		let pages = T::Book::pages(slot);
-		let book = (0..pages).flat_map(|page| T::Book::page(slot, page));
-		let result = match clear(book) {
+		let result = match clear(&Self::whole_book(slot)) {
 			Ok(result) => result,
 			Err(error) => {
 				log::warn!(target: LOG_TARGET, "slot {slot} cannot be cleared: {error:?}");

@@ -29,8 +29,259 @@ pub enum ClearError {
 	VolumeOverflow,
 }
 
-/// What the matching needs of an order, copied out so that sorting moves 32 bytes per order and
-/// never follows a pointer.
+/// Where the matching stopped on one side, as far as the result needs it.
+struct Cut {
+	/// The last order, in matching order, that received energy: `(price, id, fill)`. It has the
+	/// worst price among the side's trading orders, and the highest id among those at that
+	/// price.
+	last_filled: Option<(Price, OrderId, NonZeroEnergyWh)>,
+	/// The best price among the side's orders left short of their energy.
+	first_short_price: Option<Price>,
+}
+
+/// Clears a slot's book by the rule in the crate documentation.
+///
+/// O(n log n) for n orders, dominated by one sort. Orders without energy are ignored. Ids must
+/// be unique across the book; the input may be in any order.
+///
+/// The sort is by price alone, on 16-byte entries, so that it costs about what sorting the
+/// book's prices costs (many orders share a price): matching fills whole price levels in any
+/// order, and only at the one level per side where matching stops does the order of ids decide
+/// who trades, so only that level is sorted by id. A book with a price of 2^62 planck per Wh or
+/// more, an order of 2^40 Wh or more, or more than 2^24 orders does not fit the packed entries
+/// and is cleared by sorting whole orders by (price, id) instead; both give the same result.
+pub fn clear<I>(orders: I) -> Result<ClearingResult, ClearError>
+where
+	I: IntoIterator,
+	I::Item: Borrow<Order>,
+{
+	let mut orders = orders.into_iter();
+	let mut packed = PackedBook::with_capacity(orders.size_hint().0);
+	while let Some(order) = orders.next() {
+		let order: &Order = order.borrow();
+		if order.energy_wh == 0 {
+			continue;
+		}
+		if !packed.push(order) {
+			let mut book = packed.unpack();
+			book.push(order);
+			for order in orders {
+				book.push(order.borrow());
+			}
+			return book.clear();
+		}
+	}
+	packed.clear()
+}
+
+/// The result from where matching stopped on each side and the volume: step 4 of the rule and
+/// the canonical marginal orders.
+fn result_of(bids: Cut, asks: Cut, volume_wh: EnergyWh) -> ClearingResult {
+	let (Some(volume_wh), Some(last_bid), Some(last_ask)) =
+		(NonZeroEnergyWh::new(volume_wh), bids.last_filled, asks.last_filled)
+	else {
+		return ClearingResult::NoTrade;
+	};
+	let (last_bid_price, last_ask_price) = (last_bid.0, last_ask.0);
+	// The highest selling ask and the lowest buying bid are the last filled, the highest short
+	// bid and the lowest short ask are the first short.
+	let price_floor = bids.first_short_price.map_or(last_ask_price, |p| p.max(last_ask_price));
+	let price_ceiling = asks.first_short_price.map_or(last_bid_price, |p| p.min(last_bid_price));
+	let price = clearing_price_within(price_floor, price_ceiling);
+	// Every trading order is priced at least as well as `price`, and the last filled one has the
+	// worst price of them; so if any order of the side at `price` trades, it is the last filled,
+	// which also has the highest id there.
+	let marginal_if_at_price = |(at, id, fill_wh): (Price, OrderId, NonZeroEnergyWh)| {
+		(at == price).then_some(Marginal { id, fill_wh })
+	};
+	ClearingResult::Trade(Clearing {
+		price,
+		volume_wh,
+		marginal_bid: marginal_if_at_price(last_bid),
+		marginal_ask: marginal_if_at_price(last_ask),
+	})
+}
+
+/// The book packed for a fast sort: per order a key (side, then price in matching order) and
+/// its energy with its position in `ids`.
+struct PackedBook {
+	entries: Vec<(u64, u64)>,
+	ids: Vec<OrderId>,
+}
+
+const SIDE_BIT: u64 = 1 << 63;
+const MAX_PACKED_PRICE: u64 = (1 << 62) - 1;
+const POSITION_BITS: u32 = 24;
+const POSITION_MASK: u64 = (1 << POSITION_BITS) - 1;
+const MAX_PACKED_ENERGY: u64 = (1 << (64 - POSITION_BITS)) - 1;
+
+impl PackedBook {
+	fn with_capacity(orders: usize) -> Self {
+		Self { entries: Vec::with_capacity(orders), ids: Vec::with_capacity(orders) }
+	}
+
+	/// Adds `order`, or returns false if it does not fit the packing.
+	fn push(&mut self, order: &Order) -> bool {
+		let position = self.ids.len() as u64;
+		let fits = order.price <= MAX_PACKED_PRICE as Price
+			&& order.energy_wh <= MAX_PACKED_ENERGY
+			&& position <= POSITION_MASK;
+		if !fits {
+			return false;
+		}
+		let price = order.price as u64;
+		// Ascending keys put bids first, best (highest) price first, then asks, lowest first.
+		let key = match order.side {
+			Side::Buy => MAX_PACKED_PRICE - price,
+			Side::Sell => SIDE_BIT | price,
+		};
+		self.entries.push((key, (order.energy_wh << POSITION_BITS) | position));
+		self.ids.push(order.id);
+		true
+	}
+
+	/// The orders packed so far, for the general path.
+	fn unpack(self) -> FieldBook {
+		let mut book = FieldBook::default();
+		for (key, packed) in self.entries {
+			let (side, price) = unpack_key(key);
+			let id = self.ids[(packed & POSITION_MASK) as usize];
+			book.push(&Order {
+				id,
+				side,
+				energy_wh: packed >> POSITION_BITS,
+				price: price as Price,
+			});
+		}
+		book
+	}
+
+	fn clear(mut self) -> Result<ClearingResult, ClearError> {
+		self.entries.sort_unstable_by_key(|(key, _)| *key);
+		let split = self.entries.partition_point(|(key, _)| key & SIDE_BIT == 0);
+		let (bids, asks) = self.entries.split_at(split);
+		let mut bid_levels = Levels::new(bids);
+		let mut ask_levels = Levels::new(asks);
+		let mut volume_wh: EnergyWh = 0;
+		while let (Some(bid), Some(ask)) = (bid_levels.current(), ask_levels.current()) {
+			if bid.price < ask.price {
+				break;
+			}
+			let traded_wh = bid.remaining_wh.min(ask.remaining_wh);
+			volume_wh = volume_wh.checked_add(traded_wh).ok_or(ClearError::VolumeOverflow)?;
+			bid_levels.take(traded_wh);
+			ask_levels.take(traded_wh);
+		}
+		Ok(result_of(bid_levels.cut(&self.ids), ask_levels.cut(&self.ids), volume_wh))
+	}
+}
+
+fn unpack_key(key: u64) -> (Side, u64) {
+	if key & SIDE_BIT == 0 {
+		(Side::Buy, MAX_PACKED_PRICE - key)
+	} else {
+		(Side::Sell, key & !SIDE_BIT)
+	}
+}
+
+/// One price level of a side: the orders `start..end` of the sorted side.
+#[derive(Clone, Copy)]
+struct Level {
+	start: usize,
+	end: usize,
+	price: u64,
+	/// What the level has left to trade.
+	remaining_wh: EnergyWh,
+	/// What it has traded.
+	traded_wh: EnergyWh,
+}
+
+/// Walks one sorted side level by level, best price first.
+struct Levels<'a> {
+	side: &'a [(u64, u64)],
+	level: Option<Level>,
+	/// The last level filled completely.
+	previous: Option<Level>,
+}
+
+impl<'a> Levels<'a> {
+	fn new(side: &'a [(u64, u64)]) -> Self {
+		let mut levels = Self { side, level: None, previous: None };
+		levels.level = levels.level_at(0);
+		levels
+	}
+
+	fn level_at(&self, start: usize) -> Option<Level> {
+		let key = self.side.get(start)?.0;
+		let mut end = start;
+		let mut energy_wh: EnergyWh = 0;
+		while let Some((k, packed)) = self.side.get(end) {
+			if *k != key {
+				break;
+			}
+			// Each order is below 2^40 Wh and a book below 2^24 orders: no overflow.
+			energy_wh = energy_wh.saturating_add(packed >> POSITION_BITS);
+			end += 1;
+		}
+		Some(Level { start, end, price: unpack_key(key).1, remaining_wh: energy_wh, traded_wh: 0 })
+	}
+
+	fn current(&self) -> Option<Level> {
+		self.level
+	}
+
+	fn take(&mut self, traded_wh: EnergyWh) {
+		let Some(mut level) = self.level else { return };
+		level.remaining_wh -= traded_wh;
+		level.traded_wh += traded_wh;
+		if level.remaining_wh == 0 {
+			self.previous = Some(level);
+			self.level = self.level_at(level.end);
+		} else {
+			self.level = Some(level);
+		}
+	}
+
+	/// Where this side stopped. Only here does the order of ids matter: within the level where
+	/// matching stopped, energy went to orders in id order.
+	fn cut(&self, ids: &[OrderId]) -> Cut {
+		let id_of = |packed: u64| ids[(packed & POSITION_MASK) as usize];
+		let energy_of = |packed: u64| packed >> POSITION_BITS;
+		let Some(level) = self.level.filter(|level| level.traded_wh > 0) else {
+			// Matching stopped at a level boundary: the last filled order is the highest id of
+			// the last full level, and the current level is the best left short.
+			let last_filled = self.previous.and_then(|full| {
+				let last = self.side[full.start..full.end].iter().max_by_key(|e| id_of(e.1))?;
+				NonZeroEnergyWh::new(energy_of(last.1))
+					.map(|fill| (full.price as Price, id_of(last.1), fill))
+			});
+			return Cut {
+				last_filled,
+				first_short_price: self.level.map(|level| level.price as Price),
+			};
+		};
+		let mut in_id_order: Vec<(OrderId, EnergyWh)> = self.side[level.start..level.end]
+			.iter()
+			.map(|(_, packed)| (id_of(*packed), energy_of(*packed)))
+			.collect();
+		in_id_order.sort_unstable();
+		let mut left_wh = level.traded_wh;
+		let mut last_filled = None;
+		for (id, energy_wh) in in_id_order {
+			if left_wh == 0 {
+				break;
+			}
+			let fill_wh = energy_wh.min(left_wh);
+			left_wh -= fill_wh;
+			last_filled =
+				NonZeroEnergyWh::new(fill_wh).map(|fill| (level.price as Price, id, fill));
+		}
+		// The level still has energy left (else matching would have moved past it).
+		Cut { last_filled, first_short_price: Some(level.price as Price) }
+	}
+}
+
+/// What the general path needs of an order.
 #[derive(Clone, Copy)]
 struct BookEntry {
 	price: Price,
@@ -38,9 +289,37 @@ struct BookEntry {
 	energy_wh: EnergyWh,
 }
 
-/// Where the greedy matching stopped on one side. Because each side is matched in its sorted
-/// order, this position describes every fill of the side: the first `fully_filled` entries are
-/// filled completely, the next one is filled `partial_fill_wh` (possibly zero), the rest nothing.
+/// The book as whole orders sorted by (price, id): the path for books the packing cannot hold.
+#[derive(Default)]
+struct FieldBook {
+	bids: Vec<BookEntry>,
+	asks: Vec<BookEntry>,
+}
+
+impl FieldBook {
+	fn push(&mut self, order: &Order) {
+		if order.energy_wh == 0 {
+			return;
+		}
+		let entry = BookEntry { price: order.price, id: order.id, energy_wh: order.energy_wh };
+		match order.side {
+			Side::Buy => self.bids.push(entry),
+			Side::Sell => self.asks.push(entry),
+		}
+	}
+
+	fn clear(mut self) -> Result<ClearingResult, ClearError> {
+		// Best price first; among equal prices, the earlier order first.
+		self.bids.sort_unstable_by(|a, b| b.price.cmp(&a.price).then(a.id.cmp(&b.id)));
+		self.asks.sort_unstable_by(|a, b| a.price.cmp(&b.price).then(a.id.cmp(&b.id)));
+		let (bid_cut, ask_cut, volume_wh) = match_greedily(&self.bids, &self.asks)?;
+		Ok(result_of(bid_cut.into_cut(&self.bids), ask_cut.into_cut(&self.asks), volume_wh))
+	}
+}
+
+/// Where the greedy matching stopped on one side of a [`FieldBook`]: the first `fully_filled`
+/// entries are filled completely, the next one is filled `partial_fill_wh` (possibly zero), the
+/// rest nothing.
 #[derive(Default)]
 struct SideCut {
 	fully_filled: usize,
@@ -65,82 +344,21 @@ impl SideCut {
 		}
 	}
 
-	/// The last entry, in matching order, that received energy, with its fill. It has the worst
-	/// price among the side's trading orders, and the highest id among those at that price.
-	fn last_filled<'a>(&self, side: &'a [BookEntry]) -> Option<(&'a BookEntry, NonZeroEnergyWh)> {
-		match NonZeroEnergyWh::new(self.partial_fill_wh) {
+	fn into_cut(self, side: &[BookEntry]) -> Cut {
+		let last_filled = match NonZeroEnergyWh::new(self.partial_fill_wh) {
 			Some(partial_fill_wh) => {
 				side.get(self.fully_filled).map(|entry| (entry, partial_fill_wh))
 			},
-			None => {
-				let entry = side.get(self.fully_filled.checked_sub(1)?)?;
+			None => self.fully_filled.checked_sub(1).and_then(|last| {
+				let entry = side.get(last)?;
 				NonZeroEnergyWh::new(entry.energy_wh).map(|energy_wh| (entry, energy_wh))
-			},
+			}),
+		};
+		Cut {
+			last_filled: last_filled.map(|(entry, fill)| (entry.price, entry.id, fill)),
+			first_short_price: side.get(self.fully_filled).map(|entry| entry.price),
 		}
 	}
-
-	/// The first entry, in matching order, left short of its energy: it has the best price among
-	/// the side's orders left short.
-	fn first_short<'a>(&self, side: &'a [BookEntry]) -> Option<&'a BookEntry> {
-		side.get(self.fully_filled)
-	}
-}
-
-/// Clears a slot's book by the rule in the crate documentation.
-///
-/// O(n log n) for n orders: one unstable sort per side, then a single linear pass. The only
-/// allocations are the two vectors holding each side's entries. Orders without energy are
-/// ignored. Ids must be unique across the book; the input may be in any order.
-pub fn clear<I>(orders: I) -> Result<ClearingResult, ClearError>
-where
-	I: IntoIterator,
-	I::Item: Borrow<Order>,
-{
-	let mut bids: Vec<BookEntry> = Vec::new();
-	let mut asks: Vec<BookEntry> = Vec::new();
-	for order in orders {
-		let order: &Order = order.borrow();
-		if order.energy_wh == 0 {
-			continue;
-		}
-		let entry = BookEntry { price: order.price, id: order.id, energy_wh: order.energy_wh };
-		match order.side {
-			Side::Buy => bids.push(entry),
-			Side::Sell => asks.push(entry),
-		}
-	}
-	// Best price first; among equal prices, the earlier order first.
-	bids.sort_unstable_by(|a, b| b.price.cmp(&a.price).then(a.id.cmp(&b.id)));
-	asks.sort_unstable_by(|a, b| a.price.cmp(&b.price).then(a.id.cmp(&b.id)));
-
-	let (bid_cut, ask_cut, volume_wh) = match_greedily(&bids, &asks)?;
-	let (Some(volume_wh), Some((last_bid, bid_fill_wh)), Some((last_ask, ask_fill_wh))) =
-		(NonZeroEnergyWh::new(volume_wh), bid_cut.last_filled(&bids), ask_cut.last_filled(&asks))
-	else {
-		return Ok(ClearingResult::NoTrade);
-	};
-
-	// Step 4 of the rule. Sorted order puts the extreme of each set at the cut: the highest
-	// selling ask and the lowest buying bid are the last filled, the highest short bid and the
-	// lowest short ask are the first short.
-	let price_floor =
-		bid_cut.first_short(&bids).map_or(last_ask.price, |bid| bid.price.max(last_ask.price));
-	let price_ceiling =
-		ask_cut.first_short(&asks).map_or(last_bid.price, |ask| ask.price.min(last_bid.price));
-	let price = clearing_price_within(price_floor, price_ceiling);
-
-	// Every trading order is priced at least as well as `price`, and the last filled one has the
-	// worst price of them; so if any order of the side at `price` trades, it is the last filled,
-	// which also has the highest id there.
-	let marginal_if_at_price = |entry: &BookEntry, fill_wh: NonZeroEnergyWh| {
-		(entry.price == price).then_some(Marginal { id: entry.id, fill_wh })
-	};
-	Ok(ClearingResult::Trade(Clearing {
-		price,
-		volume_wh,
-		marginal_bid: marginal_if_at_price(last_bid, bid_fill_wh),
-		marginal_ask: marginal_if_at_price(last_ask, ask_fill_wh),
-	}))
 }
 
 /// Steps 2 and 3 of the rule: while the best remaining bid is priced at least as high as the best
@@ -168,6 +386,17 @@ fn match_greedily(
 		ask_cut.advance(traded_wh, ask);
 	}
 	Ok((bid_cut, ask_cut, volume_wh))
+}
+
+/// Clears `orders` by sorting whole orders by (price, id): the general path, also used by the
+/// tests to check that the packed path gives the same result.
+#[cfg(test)]
+pub(crate) fn clear_by_fields(orders: &[Order]) -> Result<ClearingResult, ClearError> {
+	let mut book = FieldBook::default();
+	for order in orders {
+		book.push(order);
+	}
+	book.clear()
 }
 
 /// The clearing price for the interval `[floor, ceiling]`: its midpoint, rounded down. Written as

@@ -701,6 +701,30 @@ proptest! {
 	}
 }
 
+/// Books whose prices, energies or ids sit around the limits of the packed path, so that some
+/// clear packed and some by whole orders.
+fn book_near_the_packing_limits() -> impl Strategy<Value = Vec<Order>> {
+	(book(12, 20, 30), 0..4usize).prop_map(|(mut book, scale)| {
+		for order in &mut book {
+			match scale {
+				0 => order.price += (1u128 << 62) - 16,
+				1 => order.energy_wh += (1u64 << 40) - 10,
+				2 => order.price *= 1u128 << 70,
+				_ => {},
+			}
+		}
+		book
+	})
+}
+
+proptest! {
+	#[test]
+	fn packed_and_field_paths_agree(book in prop_oneof![small_book(), large_book(), book_near_the_packing_limits()]) {
+		prop_assert_eq!(clear(&book), crate::clearing::clear_by_fields(&book));
+		check_result_is_the_canonical_form_of_the_greedy_fills(&book)?;
+	}
+}
+
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(32))]
 
