@@ -58,18 +58,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `p` ranges over `[1, 196]`.
 	fn verify_result(p: u32, ) -> Weight {
 		// Proof size: measured `323`, estimated `3541`.
-		// Fastest run: 31_247_000 ps.
-		Weight::from_parts(31_968_000, 3541)
-			.saturating_add(Weight::from_parts(11_904_095, 0).saturating_mul(p.into()))
+		// Fastest run: 33_430_000 ps.
+		Weight::from_parts(34_732_000, 3541)
+			.saturating_add(Weight::from_parts(13_258_261, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 19401).saturating_mul(p.into()))
 	}
-	/// Storage: `Orders::Configuration` (r:1 w:0)
-	/// Proof: `Orders::Configuration` (`max_values`: Some(1), `max_size`: Some(58), added: 553, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orders::Configuration` (r:1 w:0)
+	/// Proof: `Orders::Configuration` (`max_values`: Some(1), `max_size`: Some(58), added: 553, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::NextSlotToClose` (r:1 w:1)
 	/// Proof: `Clearing::NextSlotToClose` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::Books` (r:1 w:1)
@@ -83,17 +83,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `n` ranges over `[1, 1000]`.
 	fn clear_on_chain(n: u32, ) -> Weight {
 		// Proof size: measured `362`, estimated `16220`.
-		// Fastest run: 21_131_000 ps.
-		Weight::from_parts(21_800_581, 16220)
-			.saturating_add(Weight::from_parts(38_372, 0).saturating_mul(n.into()))
+		// Fastest run: 24_316_000 ps.
+		Weight::from_parts(25_106_217, 16220)
+			.saturating_add(Weight::from_parts(30_764, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 28).saturating_mul(n.into()))
 	}
-	/// Storage: `Orders::Configuration` (r:1 w:0)
-	/// Proof: `Orders::Configuration` (`max_values`: Some(1), `max_size`: Some(58), added: 553, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orders::Configuration` (r:1 w:0)
+	/// Proof: `Orders::Configuration` (`max_values`: Some(1), `max_size`: Some(58), added: 553, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::NextSlotToClose` (r:1 w:1)
 	/// Proof: `Clearing::NextSlotToClose` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::Books` (r:1 w:1)
@@ -104,8 +104,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::Outcomes` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn void_slot() -> Weight {
 		// Proof size: measured `345`, estimated `3494`.
-		// Fastest run: 16_985_000 ps.
-		Weight::from_parts(17_917_000, 3494)
+		// Fastest run: 18_768_000 ps.
+		Weight::from_parts(20_070_000, 3494)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -116,7 +116,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Orders::SlotBook` (r:1 w:1)
 	/// Proof: `Orders::SlotBook` (`max_values`: None, `max_size`: Some(16926), added: 19401, mode: `MaxEncodedLen`)
 	/// Storage: `Orders::OpenOrders` (r:512 w:512)
-	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:512 w:512)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
@@ -129,22 +129,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orders::AccountSlots` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 512]`.
 	fn form_contracts(n: u32, ) -> Weight {
-		// Proof size: measured `5177`, estimated `20391`.
-		// Fastest run: 61_241_000 ps.
-		Weight::from_parts(62_503_000, 20391)
-			.saturating_add(Weight::from_parts(42_334_260, 0).saturating_mul(n.into()))
+		// Proof size: measured `5210`, estimated `20391`.
+		// Fastest run: 66_038_000 ps.
+		Weight::from_parts(66_910_000, 20391)
+			.saturating_add(Weight::from_parts(49_763_602, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2621).saturating_mul(n.into()))
 	}
 	/// Storage: `Clearing::Authorities` (r:0 w:1)
 	/// Proof: `Clearing::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	fn set_authorities() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Fastest run: 1_953_000 ps.
-		Weight::from_parts(2_263_000, 0)
+		// Fastest run: 2_053_000 ps.
+		Weight::from_parts(2_343_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -152,36 +152,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for mock runtimes.
 impl WeightInfo for () {
 	fn verify_result(p: u32, ) -> Weight {
-		Weight::from_parts(31_968_000, 3541)
-			.saturating_add(Weight::from_parts(11_904_095, 0).saturating_mul(p.into()))
+		Weight::from_parts(34_732_000, 3541)
+			.saturating_add(Weight::from_parts(13_258_261, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 19401).saturating_mul(p.into()))
 	}
 	fn clear_on_chain(n: u32, ) -> Weight {
-		Weight::from_parts(21_800_581, 16220)
-			.saturating_add(Weight::from_parts(38_372, 0).saturating_mul(n.into()))
+		Weight::from_parts(25_106_217, 16220)
+			.saturating_add(Weight::from_parts(30_764, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 28).saturating_mul(n.into()))
 	}
 	fn void_slot() -> Weight {
-		Weight::from_parts(17_917_000, 3494)
+		Weight::from_parts(20_070_000, 3494)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn form_contracts(n: u32, ) -> Weight {
-		Weight::from_parts(62_503_000, 20391)
-			.saturating_add(Weight::from_parts(42_334_260, 0).saturating_mul(n.into()))
+		Weight::from_parts(66_910_000, 20391)
+			.saturating_add(Weight::from_parts(49_763_602, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2621).saturating_mul(n.into()))
 	}
 	fn set_authorities() -> Weight {
-		Weight::from_parts(2_263_000, 0)
+		Weight::from_parts(2_343_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
