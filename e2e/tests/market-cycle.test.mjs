@@ -191,6 +191,8 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.equal(settlement.totals.gridFees, String(400n * gridFee));
   assert.equal((await api.call.marketApi.settlement(slot)).totals.unwrap().participants.toNumber(), 4);
   assert.equal((await rpc(api, 'slot', Number(slot))).clearing, 'settled');
+  const slotViaApi = await api.call.marketApi.slot(slot);
+  assert.ok(slotViaApi.settled.isTrue && slotViaApi.clearing.isSettled && slotViaApi.phase.isSettlement);
   const seller = await rpc(api, 'participant', households.seller.pair.address);
   assert.deepEqual([seller.role, seller.status, seller.reputation, seller.debt], ['Producer', 'Approved', 490, '0']);
   assert.equal((await api.call.marketApi.participant(households.seller.pair.address)).unwrap().reputation.toNumber(), 490);
