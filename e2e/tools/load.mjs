@@ -30,10 +30,23 @@ function parseArgs(argv) {
   return options;
 }
 
+/** A node serves at most 1,024 subscriptions a connection: watch at most this many at once. */
+const IN_FLIGHT = 500;
+
+/** Runs `task` on every item, at most `IN_FLIGHT` at a time; settles like Promise.allSettled. */
+async function inChunks(items, task) {
+  const results = [];
+  for (let i = 0; i < items.length; i += IN_FLIGHT) {
+    results.push(...await Promise.allSettled(items.slice(i, i + IN_FLIGHT).map(task)));
+  }
+  return results;
+}
+
 /** Sends `txs` (built for `signer`) with consecutive nonces and waits until all are in blocks. */
 async function sendAll(api, signer, txs) {
   let nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  return Promise.allSettled(txs.map((tx) => submit(api, tx, signer, { nonce: nonce++ })));
+  const signed = txs.map((tx) => [tx, nonce++]);
+  return inChunks(signed, ([tx, n]) => submit(api, tx, signer, { nonce: n }));
 }
 
 async function blockNumber(api) {
@@ -68,7 +81,7 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
   const fresh = people.filter((_, i) => records[i].isNone);
   if (fresh.length > 0) {
     await sendAll(api, alice, fresh.map((p) => api.tx.balances.transferKeepAlive(p.pair.address, 1_000n * WTL)));
-    await Promise.allSettled(fresh.map((p) => submit(api, api.tx.participants.register(p.role, 0, p.meter.publicKey, 60_000), p.pair)));
+    await inChunks(fresh, (p) => submit(api, api.tx.participants.register(p.role, 0, p.meter.publicKey, 60_000), p.pair));
     await sendAll(api, alice, fresh.map((p) => api.tx.participants.approve(p.pair.address)));
   }
   log(`admitted ${households} households (${fresh.length} new)`);
@@ -82,13 +95,13 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
   while (slot * slotSecs - gate - Date.now() / 1000 < 40) slot++;
   const firstBlock = await blockNumber(api);
   const started = Date.now();
-  const placed = await Promise.allSettled(people.map(async (p, i) => {
+  const placed = await inChunks(people.map((p, i) => [p, i]), async ([p, i]) => {
     for (let k = 0; k < orders; k++) {
       const side = p.role === 'Consumer' ? 'Buy' : 'Sell';
       const price = 150_000_000n + BigInt(((i * 7 + k * 13) % 100)) * 1_000_000n;
       await submit(api, api.tx.orders.placeOrder(slot, side, 10n + BigInt(k), price), p.pair);
     }
-  }));
+  });
   const refused = placed.filter((r) => r.status === 'rejected');
   const orderBlocks = (await blockNumber(api)) - firstBlock;
   log(`placed ${households * orders - refused.length} orders in ${((Date.now() - started) / 1000).toFixed(1)} s over ${orderBlocks} blocks${refused.length ? ` (${refused.length} households refused: ${refused[0].reason.message})` : ''}`);
