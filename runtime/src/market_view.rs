@@ -6,7 +6,7 @@ use wattle_market_api::{
 	ClearingView, MarketStatus, OrderBookView, OrderFill, OrderView, PositionView, PriceLevel,
 	Side, SlotClearing, SlotSettlement, SlotStatus,
 };
-use wattle_primitives::{Balance, EnergyWh, MarketClock, Slot, SlotPhase};
+use wattle_primitives::{Balance, EnergyWh, MarketClock, OrderBook, Slot, SlotPhase};
 
 use crate::{AccountId, Orders, Runtime};
 
@@ -23,11 +23,8 @@ pub fn status() -> MarketStatus {
 	MarketStatus { now_secs, current_slot, first_open_slot, next_slot_to_settle: next_to_settle() }
 }
 
-/// The slot settlement works on or will start next.
 fn next_to_settle() -> Option<Slot> {
-	pallet_settlement::InProgress::<Runtime>::get()
-		.map(|progress| progress.slot)
-		.or_else(pallet_settlement::NextSlotToSettle::<Runtime>::get)
+	pallet_settlement::Pallet::<Runtime>::next_slot_to_settle()
 }
 
 fn is_settled(slot: Slot) -> bool {
@@ -131,16 +128,10 @@ pub fn clearing(slot: Slot, page: u32) -> ClearingView<AccountId> {
 pub fn position(slot: Slot, who: AccountId) -> PositionView {
 	let orders = own_orders(slot, &who);
 	let bill = pallet_settlement::Bills::<Runtime>::get(slot, &who);
-	let contracted = |side: Side| -> EnergyWh {
-		orders
-			.iter()
-			.filter(|order| order.side == side)
-			.map(|order| order.cleared_wh.unwrap_or(0))
-			.sum()
-	};
 	let (bought_wh, sold_wh) = match &bill {
 		Some(bill) => (bill.bought_wh, bill.sold_wh),
-		None => (contracted(Side::Buy), contracted(Side::Sell)),
+		None => <Orders as OrderBook<AccountId>>::position(slot, &who)
+			.map_or((0, 0), |position| (position.bought_wh, position.sold_wh)),
 	};
 	let reading = pallet_metering::Readings::<Runtime>::get(slot, &who)
 		.map(|reading| (reading.imported_wh, reading.exported_wh));

@@ -317,8 +317,9 @@ impl<T: Config> wattle_primitives::OrderBook<T::AccountId> for Pallet<T> {
 	fn contract_for_benchmarks(slot: Slot, who: &T::AccountId, fill_wh: EnergyWh, price: Balance) {
 		use frame_support::traits::fungible::{Inspect, Mutate};
 		use wattle_primitives::ParticipantRegistry;
-		let grid_fee = wattle_primitives::dev_tariffs().grid_fee;
-		let collateral = wattle_primitives::dev_tariffs().seller_collateral;
+		let zone = T::Registry::participant(who).expect("admitted before its orders; qed").zone;
+		let tariffs = T::Registry::zone(zone).expect("a participant's zone exists; qed").tariffs;
+		let (grid_fee, collateral) = (tariffs.grid_fee, tariffs.seller_collateral);
 		for i in 0..T::MaxOrdersPerAccountPerSlot::get() {
 			let id = NextOrderId::<T>::get();
 			let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
@@ -341,7 +342,7 @@ impl<T: Config> wattle_primitives::OrderBook<T::AccountId> for Pallet<T> {
 					side,
 					energy_wh: fill_wh,
 					price,
-					zone: T::Registry::participant(who).map_or(0, |p| p.zone),
+					zone,
 					grid_fee,
 					held,
 					page,

@@ -65,8 +65,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::AccountIdConversion;
 	use wattle_primitives::{
-		AdmissionFixtures, Balance, ClearedSlots, ClearingState, EnergyWh, MarketClock,
-		MeterReadings, OrderBook, ParticipantRegistry, Slot, SlotPhase,
+		AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, MeterReadings, OrderBook,
+		ParticipantRegistry, Slot,
 	};
 
 	#[pallet::pallet]
@@ -243,17 +243,12 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			ensure!(max > 0, Error::<T>::ZeroSteps);
 			ensure!(max <= T::MaxStepsPerCall::get(), Error::<T>::TooManySteps);
-			let next = InProgress::<T>::get()
-				.map(|progress| progress.slot)
-				.or_else(NextSlotToSettle::<T>::get)
-				.ok_or(Error::<T>::MeteringWindowOpen)?;
+			let next = Self::next_slot_to_settle().ok_or(Error::<T>::MeteringWindowOpen)?;
 			ensure!(slot >= next, Error::<T>::AlreadySettled);
 			ensure!(slot == next, Error::<T>::EarlierSlotFirst);
-			ensure!(T::Clock::phase(slot) == SlotPhase::Settlement, Error::<T>::MeteringWindowOpen);
-			ensure!(
-				T::Clearing::clearing_state(slot) != ClearingState::Pending,
-				Error::<T>::ClearingPending
-			);
+			if InProgress::<T>::get().is_none() {
+				Self::opening(slot)?;
+			}
 			let (_, used) = Self::walk(max, Self::walk_weight(max), Some(slot));
 			Ok(Some(used).into())
 		}

@@ -113,7 +113,7 @@ impl<T: Config> Pallet<T> {
 							Self::cached(T::WeightInfo::settle_participant(), loaded)
 						},
 						// Its owner was settled with an earlier order.
-						None => T::DbWeight::get().reads(1),
+						None => Self::cached(T::DbWeight::get().reads(1), loaded),
 					}
 				},
 				(At::PageEnd, _) => {
@@ -157,19 +157,31 @@ impl<T: Config> Pallet<T> {
 		Some(weight)
 	}
 
+	/// The slot being settled, or else the next one to settle.
+	pub fn next_slot_to_settle() -> Option<Slot> {
+		InProgress::<T>::get().map(|progress| progress.slot).or_else(NextSlotToSettle::<T>::get)
+	}
+
 	/// The next slot's walk, if it can start now.
 	fn start(only: Option<Slot>) -> Option<Progress> {
 		let slot = NextSlotToSettle::<T>::get()?;
-		if only.is_some_and(|only| only != slot) || T::Clock::phase(slot) != SlotPhase::Settlement {
+		if only.is_some_and(|only| only != slot) {
 			return None;
 		}
+		Self::opening(slot).ok()
+	}
+
+	/// The start of `slot`'s walk, or why it cannot start yet: its metering window is open or
+	/// its contracts are still being formed.
+	pub(crate) fn opening(slot: Slot) -> Result<Progress, Error<T>> {
+		ensure!(T::Clock::phase(slot) == SlotPhase::Settlement, Error::<T>::MeteringWindowOpen);
 		let (stage, price) = match T::Clearing::clearing_state(slot) {
-			ClearingState::Pending => return None,
+			ClearingState::Pending => return Err(Error::<T>::ClearingPending),
 			// Contract formation released every order of a slot without trade.
 			ClearingState::NoTrade => (Stage::Readings, 0),
 			ClearingState::Traded { price } => (Stage::Collect { page: 0, index: 0 }, price),
 		};
-		Some(Progress {
+		Ok(Progress {
 			slot,
 			stage,
 			collected: 0,
