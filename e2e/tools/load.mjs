@@ -13,9 +13,8 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { signReading } from '../lib/meter.mjs';
-import { submit, waitFor } from '../lib/node.mjs';
-
-const WTL = 10n ** 12n;
+import { waitFor } from '../lib/node.mjs';
+import { Sender, setupHouseholds } from './simulator.mjs';
 
 function parseArgs(argv) {
   const options = { ws: 'ws://127.0.0.1:9944', households: 200, orders: 2 };
@@ -28,25 +27,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${arg}`);
   }
   return options;
-}
-
-/** A node serves at most 1,024 subscriptions a connection: watch at most this many at once. */
-const IN_FLIGHT = 500;
-
-/** Runs `task` on every item, at most `IN_FLIGHT` at a time; settles like Promise.allSettled. */
-async function inChunks(items, task) {
-  const results = [];
-  for (let i = 0; i < items.length; i += IN_FLIGHT) {
-    results.push(...await Promise.allSettled(items.slice(i, i + IN_FLIGHT).map(task)));
-  }
-  return results;
-}
-
-/** Sends `txs` (built for `signer`) with consecutive nonces and waits until all are in blocks. */
-async function sendAll(api, signer, txs) {
-  let nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  const signed = txs.map((tx) => [tx, nonce++]);
-  return inChunks(signed, ([tx, n]) => submit(api, tx, signer, { nonce: n }));
 }
 
 async function blockNumber(api) {
@@ -69,22 +49,21 @@ async function blockWeights(api, from, to) {
 export async function runLoad(api, { households = 200, orders = 2, log = console.log } = {}) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = keyring.addFromUri('//Alice');
-  const people = Array.from({ length: households }, (_, i) => ({
-    pair: keyring.addFromUri(`//Wattle//load//${i}`),
-    meter: keyring.addFromUri(`//Wattle//load//${i}//meter`),
-    role: i % 2 === 0 ? 'Consumer' : 'Producer',
-  }));
+  const sender = new Sender(api);
   const maxBlock = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
 
-  // Admission, skipping what an earlier run did.
-  const records = await Promise.all(people.map((p) => api.query.participants.registry(p.pair.address)));
-  const fresh = people.filter((_, i) => records[i].isNone);
-  if (fresh.length > 0) {
-    await sendAll(api, alice, fresh.map((p) => api.tx.balances.transferKeepAlive(p.pair.address, 1_000n * WTL)));
-    await inChunks(fresh, (p) => submit(api, api.tx.participants.register(p.role, 0, p.meter.publicKey, 60_000), p.pair));
-    await sendAll(api, alice, fresh.map((p) => api.tx.participants.approve(p.pair.address)));
-  }
-  log(`admitted ${households} households (${fresh.length} new)`);
+  // Admission, skipping what an earlier run did (the simulator's setup, with these households).
+  const specs = Array.from({ length: households }, (_, i) => ({
+    key: `load-${i}`,
+    name: `load household ${i}`,
+    uri: `//Wattle//load//${i}`,
+    meterUri: `//Wattle//load//${i}//meter`,
+    role: i % 2 === 0 ? 'Consumer' : 'Producer',
+    maxPowerW: 60_000,
+    dev: false,
+  }));
+  const people = await setupHouseholds(api, sender, { specs, operator: alice, log });
+  log(`admitted ${people.length} of ${households} households`);
 
   // Quotation: every household places `orders` orders in one slot, all at once.
   const config = await api.query.orders.configuration();
@@ -95,16 +74,16 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
   while (slot * slotSecs - gate - Date.now() / 1000 < 40) slot++;
   const firstBlock = await blockNumber(api);
   const started = Date.now();
-  const placed = await inChunks(people.map((p, i) => [p, i]), async ([p, i]) => {
+  const placed = await Promise.allSettled(people.map(async (p, i) => {
     for (let k = 0; k < orders; k++) {
       const side = p.role === 'Consumer' ? 'Buy' : 'Sell';
       const price = 150_000_000n + BigInt(((i * 7 + k * 13) % 100)) * 1_000_000n;
-      await submit(api, api.tx.orders.placeOrder(slot, side, 10n + BigInt(k), price), p.pair);
+      await sender.send(api.tx.orders.placeOrder(slot, side, 10n + BigInt(k), price), p.pair);
     }
-  });
+  }));
   const refused = placed.filter((r) => r.status === 'rejected');
   const orderBlocks = (await blockNumber(api)) - firstBlock;
-  log(`placed ${households * orders - refused.length} orders in ${((Date.now() - started) / 1000).toFixed(1)} s over ${orderBlocks} blocks${refused.length ? ` (${refused.length} households refused: ${refused[0].reason.message})` : ''}`);
+  log(`placed ${people.length * orders - refused.length * orders} orders in ${((Date.now() - started) / 1000).toFixed(1)} s over ${orderBlocks} blocks${refused.length ? ` (${refused.length} households refused: ${refused[0].reason.message})` : ''}`);
 
   // Matching: the off-chain worker's result.
   await waitFor(async () => (await api.query.clearing.outcomes(slot)).isSome, (slotSecs + 60) * 1000, 500);
@@ -125,7 +104,7 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
   });
   const batches = [];
   for (let i = 0; i < readings.length; i += 256) batches.push(api.tx.metering.submitReadings(readings.slice(i, i + 256)));
-  const relayed = await sendAll(api, alice, batches);
+  const relayed = await Promise.allSettled(batches.map((batch) => sender.send(batch, alice)));
   log(`relayed ${readings.length} readings in ${batches.length} batches (${relayed.filter((r) => r.status === 'fulfilled').length} included)`);
 
   // Settlement: from the close of the metering window to SlotSettled.
@@ -141,7 +120,7 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
   const heaviest = weights.reduce((a, b) => (a > b ? a : b), 0n);
   const summary = {
     households,
-    orders: households * orders - refused.length * orders,
+    orders: people.length * orders - refused.length * orders,
     orderBlocks,
     clearedAfterGateSecs: +(clearedAt - (slot * slotSecs - gate)).toFixed(1),
     settledParticipants: totals.participants.toNumber(),

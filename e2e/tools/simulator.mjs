@@ -266,13 +266,17 @@ function withTimeout(promise, ms, what) {
 /**
  * Sends transactions with explicit nonces, counted per account, so that one account's
  * transactions can go out together. A transaction the pool refused (or that timed out) makes the
- * next one ask the chain again.
+ * next one ask the chain again. At most `maxInFlight` transactions are watched at once: a node
+ * serves at most 1,024 subscriptions a connection.
  */
 export class Sender {
-  constructor(api, { timeoutMs = 90_000 } = {}) {
+  constructor(api, { timeoutMs = 90_000, maxInFlight = 500 } = {}) {
     this.api = api;
     this.timeoutMs = timeoutMs;
     this.nonces = new Map();
+    this.maxInFlight = maxInFlight;
+    this.inFlight = 0;
+    this.waiting = [];
   }
 
   nextNonce(address) {
@@ -282,9 +286,20 @@ export class Sender {
     return chain;
   }
 
+  async slot() {
+    while (this.inFlight >= this.maxInFlight) await new Promise((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+  }
+
+  release() {
+    this.inFlight--;
+    this.waiting.shift()?.();
+  }
+
   /** Resolves with `{ blockHash, events }` once in a block; rejects like `submit`. */
   async send(tx, signer, what = `${tx.method.section}.${tx.method.method}`) {
     let nonce;
+    await this.slot();
     try {
       nonce = await this.nextNonce(signer.address);
       return await withTimeout(submit(this.api, tx, signer, { nonce }), this.timeoutMs, what);
@@ -292,6 +307,8 @@ export class Sender {
       if (!error.section) this.nonces.delete(signer.address);
       error.message = `${what}: ${error.message}`;
       throw error;
+    } finally {
+      this.release();
     }
   }
 }
@@ -299,13 +316,14 @@ export class Sender {
 /**
  * Brings the community onto the chain: funds, registers and approves the new households that
  * need it (Alice's transactions together, with explicit nonces), and returns every approved
- * household with its keys, role and connection as the chain has them.
+ * household with its keys, role and connection as the chain has them. The households are
+ * `householdSpecs(households)` unless `specs` are given (same shape).
  */
-export async function setupHouseholds(api, sender, { households = 5, seed = 1, operator, log = console.log } = {}) {
+export async function setupHouseholds(api, sender, { households = 5, specs: given, seed = 1, operator, log = console.log } = {}) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = operator ?? keyring.addFromUri('//Alice');
   const zone = 0;
-  const specs = householdSpecs(households).map((spec) => {
+  const specs = (given ?? householdSpecs(households)).map((spec) => {
     const pair = keyring.addFromUri(spec.uri);
     return { ...spec, pair, meter: keyring.addFromUri(spec.meterUri), address: pair.address };
   });
