@@ -44,7 +44,8 @@ pub enum SlotClearing {
 	NoTrade,
 	/// No valid result in time and too many orders to clear on chain: nothing traded.
 	Voided,
-	/// Settled and pruned: the outcome is in the slot's totals.
+	/// Settled, and its records pruned after the retention period: the outcome is in the slot's
+	/// totals while they are kept.
 	Settled,
 }
 
@@ -98,10 +99,10 @@ pub struct OrderView {
 	/// Limit price, planck per Wh.
 	#[serde(with = "balance_string")]
 	pub price: Balance,
-	/// Planck held for it now.
+	/// Planck it deposited in the market's escrow until its slot is settled.
 	#[serde(with = "balance_string")]
 	pub held: Balance,
-	/// Its fill once cleared.
+	/// Its fill once its slot is cleared (0 if it did not trade or the slot was voided).
 	pub cleared_wh: Option<EnergyWh>,
 }
 

@@ -155,6 +155,10 @@ pub trait ParticipantRegistry<AccountId> {
 pub trait MarketObligations<AccountId> {
 	/// True while `who` has open orders or a position in a slot that is not settled yet.
 	fn has_open_obligations(who: &AccountId) -> bool;
+	/// The most [`Self::has_open_obligations`] can weigh, charged on top of the caller's weight.
+	fn check_weight() -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
+	}
 }
 
 impl<AccountId> MarketObligations<AccountId> for () {
@@ -168,6 +172,9 @@ impl<AccountId, A: MarketObligations<AccountId>, B: MarketObligations<AccountId>
 {
 	fn has_open_obligations(who: &AccountId) -> bool {
 		A::has_open_obligations(who) || B::has_open_obligations(who)
+	}
+	fn check_weight() -> sp_runtime::Weight {
+		A::check_weight().saturating_add(B::check_weight())
 	}
 }
 
@@ -183,6 +190,9 @@ pub trait AdmissionFixtures<AccountId> {
 		max_power_w: u32,
 		meter_key: sr25519::Public,
 	) -> Result<ZoneId, sp_runtime::DispatchError>;
+
+	/// Sets `who`'s free balance to `amount`.
+	fn fund(who: &AccountId, amount: Balance);
 }
 
 /// Development tariffs, in planck per Wh: grid fee 0.03, retail 0.30, feed-in 0.08 and seller

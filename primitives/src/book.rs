@@ -1,80 +1,151 @@
-//! The order book (pallet `orders`) and the clearing outcomes (pallet `clearing`) as clearing
-//! and settlement see them.
+//! How the market pallets see each other's part of a slot: the order book (pallet `orders`),
+//! the clearing outcomes (pallet `clearing`) and each household's record of the slot (pallet
+//! `settlement`), into which its orders and its meter reading are written.
 use crate::{Balance, EnergyWh, Slot, ZoneId};
 use alloc::vec::Vec;
-use wattle_double_auction::{ClearingResult, Order, OrderId};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use wattle_double_auction::{Clearing, Order, OrderId};
 
-/// A participant's contracted position in a cleared slot: what settlement needs of its orders.
+/// Bits of an [`OrderId`] below its slot: an order's id is `slot << ORDER_SEQ_BITS | seq`, with
+/// `seq` its place among the slot's orders. Ids increase with placement within a slot (what the
+/// clearing's tie-break needs), no counter is kept across slots, and the slot and the page of the
+/// book follow from the id alone. An id stays below 2^53 for any slot before the year 10^5, so
+/// JavaScript reads it exactly.
+pub const ORDER_SEQ_BITS: u32 = 20;
+
+/// The id of the `seq`-th order of `slot`.
+pub fn order_id(slot: Slot, seq: u32) -> OrderId {
+	(slot << ORDER_SEQ_BITS) | (seq as OrderId & ((1 << ORDER_SEQ_BITS) - 1))
+}
+
+/// The slot of order `id`.
+pub fn order_slot(id: OrderId) -> Slot {
+	id >> ORDER_SEQ_BITS
+}
+
+/// The place of order `id` among its slot's orders.
+pub fn order_seq(id: OrderId) -> u32 {
+	(id & ((1 << ORDER_SEQ_BITS) - 1)) as u32
+}
+
+/// A meter's reading of one slot.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct Reading {
+	/// Energy drawn from the grid in the slot, Wh.
+	pub imported_wh: EnergyWh,
+	/// Energy fed into the grid in the slot, Wh.
+	pub exported_wh: EnergyWh,
+}
+
+/// A household's contracted position in a cleared slot: what settlement needs of its orders.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Position {
 	/// Energy its bids contracted to buy, Wh.
 	pub bought_wh: EnergyWh,
 	/// Energy its asks contracted to sell, Wh.
 	pub sold_wh: EnergyWh,
-	/// The grid fee its bids owe: each bid's fill times the zone's grid fee at placement.
+	/// The grid fee its bids owe: the fill times the zone's grid fee at its first order.
 	pub grid_fee: Balance,
-	/// What its orders of the slot still hold.
-	pub held: Balance,
-	/// Its zone at placement.
-	pub zone: ZoneId,
 }
 
-/// A slot's order book, read and closed by clearing (steps 3 and 4) and consumed by
-/// settlement (step 7).
-pub trait OrderBook<AccountId> {
+/// A slot's order book (pallet `orders`), as clearing reads it and settlement prunes it.
+pub trait OrderBook {
 	/// Orders per page of a book.
 	fn orders_per_page() -> u32;
 	/// The most pages a book can have.
 	fn max_pages() -> u32;
 	/// Pages of the slot's book in use (`0..pages`).
 	fn pages(slot: Slot) -> u32;
-	/// Orders open in the slot.
+	/// Orders in the slot's book.
 	fn open_orders(slot: Slot) -> u32;
-	/// Whether the slot still takes orders or awaits clearing (neither cleared nor voided).
-	fn is_open(slot: Slot) -> bool;
 	/// Page `page` of the slot's book.
 	fn page(slot: Slot, page: u32) -> Vec<Order>;
-	/// Closes the book: cleared under a result, or voided (`None`). Cancellations stop.
-	fn close(slot: Slot, result: Option<&ClearingResult>);
-	/// Turns the orders of one page into contracts under `result`: each order keeps the hold
-	/// its fill needs and gets the rest back; an order without fill, or every order of a voided
-	/// slot (`None`), is released whole and closed. Returns how many orders it handled.
-	fn apply_page(slot: Slot, page: u32, result: Option<&ClearingResult>) -> u32;
-
-	/// The owner of contracted order `id`: an order still open with a fill.
-	fn contracted_owner(id: OrderId) -> Option<AccountId>;
-	/// Moves what contracted bid `id` pays for its energy, `fill * price`, from its hold to
-	/// `escrow`. Returns the amount moved (0 for an ask, an unknown or an already collected bid).
-	fn collect_bid(id: OrderId, price: Balance, escrow: &AccountId) -> Balance;
-	/// `who`'s contracted position in `slot`, if it has one.
-	fn position(slot: Slot, who: &AccountId) -> Option<Position>;
-	/// Pays up to `amount` from what `who`'s orders of `slot` hold to `payee`, releases the
-	/// rest of their hold and forgets them. Returns what was paid.
-	fn close_position(slot: Slot, who: &AccountId, payee: &AccountId, amount: Balance) -> Balance;
 	/// Forgets the last page of the slot's book, and the book itself with its first page.
 	/// Returns the pages left.
 	fn prune_last_page(slot: Slot) -> u32;
+}
 
-	/// Fills `slot`'s book with `orders` synthetic orders that cross (bids and asks in turn),
-	/// each of its own funded owner with its hold if `with_owners`, else only listed in the
-	/// book's pages. For the benchmarks of the pallets that clear books; no transaction
-	/// reaches it.
-	fn fill_for_benchmarks(slot: Slot, orders: u32, with_owners: bool);
-	/// Gives `who` (admitted already) the most contracted orders an account may have in
-	/// `slot`, bids and asks in turn, each filled `fill_wh` at `price` with the hold that
-	/// needs. For the benchmarks of settlement.
-	fn contract_for_benchmarks(slot: Slot, who: &AccountId, fill_wh: EnergyWh, price: Balance);
+/// Why a household's record of a slot refused a change.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LedgerError {
+	/// The household has the most orders one account may have in one slot.
+	TooManyOrders,
+	/// The free balance cannot cover the order's deposit.
+	InsufficientBalance,
+	/// The household has no order with this id in the slot.
+	UnknownOrder,
+	/// A reading of this household for this slot is recorded already.
+	DuplicateReading,
+	/// The slot is settled already.
+	Settled,
+}
+
+/// Each household's record of each slot (pallet `settlement`): its orders with their deposits,
+/// and its meter's reading. One record, under one key, is all settlement reads of a household.
+pub trait SlotLedger<AccountId> {
+	/// The most orders one household may have in one slot.
+	fn max_orders_per_slot() -> u32;
+	/// `who`'s orders in `slot`.
+	fn orders(slot: Slot, who: &AccountId) -> Vec<Order>;
+	/// The grid fee and seller collateral per Wh that `who`'s orders of `slot` are held under:
+	/// the zone's tariffs at its first order of the slot, if it has one.
+	fn terms(slot: Slot, who: &AccountId) -> Option<(Balance, Balance)>;
+	/// Adds `order` to `who`'s record of `slot` in `zone`, moving its `deposit` from `who`'s free
+	/// balance into the market's escrow. `grid_fee` and `collateral` are kept from the first order.
+	fn add_order(
+		slot: Slot,
+		who: &AccountId,
+		zone: ZoneId,
+		grid_fee: Balance,
+		collateral: Balance,
+		order: Order,
+		deposit: Balance,
+	) -> Result<(), LedgerError>;
+	/// Removes `who`'s order `id` of `slot` and pays its `deposit` back from the escrow.
+	fn cancel_order(
+		slot: Slot,
+		who: &AccountId,
+		id: OrderId,
+		deposit: Balance,
+	) -> Result<(), LedgerError>;
+	/// Records `who`'s meter reading of `slot` in `zone`.
+	fn record_reading(
+		slot: Slot,
+		who: &AccountId,
+		zone: ZoneId,
+		reading: Reading,
+	) -> Result<(), LedgerError>;
+	/// `who`'s recorded reading of `slot`.
+	fn reading(slot: Slot, who: &AccountId) -> Option<Reading>;
+	/// Whether `who` has a record of a slot that is not settled yet.
+	fn has_unsettled(who: &AccountId) -> bool;
 }
 
 /// Where a slot's clearing stands, as settlement needs it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ClearingState {
-	/// Not cleared or voided yet, or its orders are still being turned into contracts.
+	/// Not cleared or voided yet.
 	Pending,
 	/// Final and without trades: voided, not crossing, or without orders.
 	NoTrade,
-	/// Every order is a contract at this price (planck per Wh).
-	Traded { price: Balance },
+	/// Every order's fill follows from this result (`wattle_double_auction::fill_of`).
+	Traded(Clearing),
 }
 
 /// The clearing outcomes (pallet `clearing`).
@@ -83,7 +154,55 @@ pub trait ClearedSlots {
 	fn clearing_state(slot: Slot) -> ClearingState;
 	/// Forgets the slot's outcome once it is settled.
 	fn forget(slot: Slot);
-	/// Makes `slot` cleared at `price` with its contracts formed. For the benchmarks of
-	/// settlement.
-	fn clear_for_benchmarks(slot: Slot, price: Balance);
+}
+
+/// Fills order books without transactions, for the benchmarks of the pallets that read them.
+/// Kept apart from [`OrderBook`], which is all that production code uses.
+pub trait BookFixtures {
+	/// Fills `slot`'s book with `orders` synthetic orders that cross (bids and asks in turn).
+	fn fill_for_benchmarks(slot: Slot, orders: u32);
+}
+
+/// Clears slots without a result's check, for the benchmarks of settlement.
+pub trait ClearingFixtures {
+	/// Makes `slot` cleared under `clearing`.
+	fn clear_for_benchmarks(slot: Slot, clearing: Clearing);
+}
+
+/// No clearing: every slot is pending. For mock runtimes without the clearing pallet.
+impl ClearedSlots for () {
+	fn clearing_state(_: Slot) -> ClearingState {
+		ClearingState::Pending
+	}
+	fn forget(_: Slot) {}
+}
+
+/// No book. For mock runtimes without the orders pallet.
+impl OrderBook for () {
+	fn orders_per_page() -> u32 {
+		1
+	}
+	fn max_pages() -> u32 {
+		0
+	}
+	fn pages(_: Slot) -> u32 {
+		0
+	}
+	fn open_orders(_: Slot) -> u32 {
+		0
+	}
+	fn page(_: Slot, _: u32) -> Vec<Order> {
+		Vec::new()
+	}
+	fn prune_last_page(_: Slot) -> u32 {
+		0
+	}
+}
+
+impl BookFixtures for () {
+	fn fill_for_benchmarks(_: Slot, _: u32) {}
+}
+
+impl ClearingFixtures for () {
+	fn clear_for_benchmarks(_: Slot, _: Clearing) {}
 }

@@ -65,20 +65,3 @@ pub fn reading_payload<AccountId: codec::Encode>(
 		exported_wh,
 	))
 }
-
-/// The meter readings recorded for settlement (pallet `metering`).
-pub trait MeterReadings<AccountId> {
-	/// `(imported_wh, exported_wh)` of `who` in `slot`, if its meter's reading was recorded.
-	fn reading(slot: Slot, who: &AccountId) -> Option<(EnergyWh, EnergyWh)>;
-	/// Removes and returns `who`'s reading of `slot` (settlement consumes it).
-	fn take(slot: Slot, who: &AccountId) -> Option<(EnergyWh, EnergyWh)>;
-	/// Some participant whose reading of `slot` is still recorded, with the reading.
-	fn any_reading(slot: Slot) -> Option<(AccountId, (EnergyWh, EnergyWh))>;
-	/// Records a reading without its signature. For the benchmarks of settlement.
-	fn record_for_benchmarks(
-		slot: Slot,
-		who: &AccountId,
-		imported_wh: EnergyWh,
-		exported_wh: EnergyWh,
-	);
-}

@@ -10,8 +10,6 @@ use wattle_primitives::{Balance, EnergyWh, MarketClock, OrderBook, Slot, SlotPha
 
 use crate::{AccountId, Orders, Runtime};
 
-type OpenOrders = pallet_orders::OpenOrders<Runtime>;
-
 pub fn status() -> MarketStatus {
 	let config = <Orders as MarketClock>::config();
 	let now_secs = <Orders as MarketClock>::now_secs();
@@ -58,29 +56,50 @@ pub fn slot(slot: Slot) -> SlotStatus {
 	}
 }
 
-fn order_view(id: u64) -> Option<OrderView> {
-	OpenOrders::get(id).map(|order| OrderView {
-		id,
-		side: order.side,
-		energy_wh: order.energy_wh,
-		price: order.price,
-		held: order.held,
-		cleared_wh: order.cleared_wh,
-	})
+type Record = pallet_settlement::SlotRecord<
+	<Runtime as pallet_settlement::Config>::MaxOrdersPerAccountPerSlot,
+>;
+
+fn outcome_result(slot: Slot) -> Option<ClearingResult> {
+	match pallet_clearing::Outcomes::<Runtime>::get(slot) {
+		Some(Outcome::Cleared(result)) => Some(result),
+		Some(Outcome::Voided) => Some(ClearingResult::NoTrade),
+		None => None,
+	}
 }
 
-fn own_orders(slot: Slot, who: &AccountId) -> Vec<OrderView> {
-	pallet_orders::AccountOrders::<Runtime>::get(who, slot)
+fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
+	let result = outcome_result(slot);
+	record
+		.orders
 		.iter()
-		.filter_map(|id| order_view(*id))
+		.map(|order| OrderView {
+			id: order.id,
+			side: order.side,
+			energy_wh: order.energy_wh,
+			price: order.price,
+			held: Orders::deposit_of(
+				order.side,
+				order.energy_wh,
+				order.price,
+				record.grid_fee,
+				record.collateral,
+			)
+			.unwrap_or_default(),
+			cleared_wh: result.as_ref().map(|result| fill_of(order, result)),
+		})
 		.collect()
+}
+
+fn record_of(slot: Slot, who: &AccountId) -> Option<Record> {
+	pallet_settlement::Positions::<Runtime>::get(slot, who)
 }
 
 pub fn order_book(slot: Slot, who: Option<AccountId>, max_levels: u32) -> OrderBookView {
 	let mut bids: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
 	let mut asks: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
-	for page in 0..Orders::book_summary(slot).pages {
-		for entry in Orders::book_page(slot, page) {
+	for page in 0..<Orders as OrderBook>::pages(slot) {
+		for entry in <Orders as OrderBook>::page(slot, page) {
 			let side = if entry.side == Side::Buy { &mut bids } else { &mut asks };
 			let level = side.entry(entry.price).or_default();
 			level.0 = level.0.saturating_add(entry.energy_wh);
@@ -96,46 +115,65 @@ pub fn order_book(slot: Slot, who: Option<AccountId>, max_levels: u32) -> OrderB
 		slot,
 		bids: bids.iter().rev().take(max_levels as usize).map(level).collect(),
 		asks: asks.iter().take(max_levels as usize).map(level).collect(),
-		own: who.map(|who| own_orders(slot, &who)).unwrap_or_default(),
+		own: who
+			.and_then(|who| record_of(slot, &who))
+			.map(|record| own_orders(slot, &record))
+			.unwrap_or_default(),
 	}
 }
 
 pub fn clearing(slot: Slot, page: u32) -> ClearingView<AccountId> {
-	let result = match pallet_clearing::Outcomes::<Runtime>::get(slot) {
-		Some(Outcome::Cleared(result)) => Some(result),
-		_ => None,
-	};
+	let result = outcome_result(slot);
 	let fills = Orders::book_page(slot, page)
-		.iter()
-		.map(|entry| OrderFill {
-			id: entry.id,
-			owner: OpenOrders::get(entry.id).map(|order| order.owner),
-			side: entry.side,
-			energy_wh: entry.energy_wh,
-			price: entry.price,
-			fill_wh: result.as_ref().map_or(0, |result| fill_of(entry, result)),
+		.into_iter()
+		.map(|line| OrderFill {
+			id: line.order.id,
+			fill_wh: result.as_ref().map_or(0, |result| fill_of(&line.order, result)),
+			owner: Some(line.owner),
+			side: line.order.side,
+			energy_wh: line.order.energy_wh,
+			price: line.order.price,
 		})
 		.collect();
 	ClearingView {
 		slot,
 		clearing: clearing_of(slot),
 		page,
-		pages: Orders::book_summary(slot).pages,
+		pages: <Orders as OrderBook>::pages(slot),
 		fills,
 	}
 }
 
 pub fn position(slot: Slot, who: AccountId) -> PositionView {
-	let orders = own_orders(slot, &who);
-	let bill = pallet_settlement::Bills::<Runtime>::get(slot, &who);
-	let (bought_wh, sold_wh) = match &bill {
-		Some(bill) => (bill.bought_wh, bill.sold_wh),
-		None => <Orders as OrderBook<AccountId>>::position(slot, &who)
-			.map_or((0, 0), |position| (position.bought_wh, position.sold_wh)),
+	let Some(record) = record_of(slot, &who) else {
+		return PositionView {
+			slot,
+			orders: Vec::new(),
+			bought_wh: 0,
+			sold_wh: 0,
+			reading: None,
+			bill: None,
+		};
 	};
-	let reading = pallet_metering::Readings::<Runtime>::get(slot, &who)
-		.map(|reading| (reading.imported_wh, reading.exported_wh));
-	PositionView { slot, orders, bought_wh, sold_wh, reading, bill }
+	let (bought_wh, sold_wh) = match &record.bill {
+		Some(bill) => (bill.bought_wh, bill.sold_wh),
+		None => {
+			let clearing = match outcome_result(slot) {
+				Some(ClearingResult::Trade(clearing)) => Some(clearing),
+				_ => None,
+			};
+			pallet_settlement::Pallet::<Runtime>::position_of(&record, clearing.as_ref())
+				.map_or((0, 0), |position| (position.bought_wh, position.sold_wh))
+		},
+	};
+	PositionView {
+		slot,
+		orders: own_orders(slot, &record),
+		bought_wh,
+		sold_wh,
+		reading: record.reading.map(|reading| (reading.imported_wh, reading.exported_wh)),
+		bill: record.bill,
+	}
 }
 
 pub fn settlement(slot: Slot) -> SlotSettlement {

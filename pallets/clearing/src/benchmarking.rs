@@ -1,12 +1,13 @@
 //! Benchmarks: verifying and storing a result for books of 1 to 196 pages (512 orders a page:
-//! up to 100,000 orders), clearing on chain, voiding, and forming the contracts of one page.
+//! up to 100,000 orders), clearing on chain and voiding. Accepting a result writes nothing per
+//! order: every fill follows from the O(1) result.
 //! Their tests run with the unit tests; `scripts/benchmark.sh` turns them into `weights.rs`.
 use super::*;
-use crate::pallet::{Call, Config, ContractQueue, Outcomes, Pallet};
+use crate::pallet::{Call, Config, Outcomes, Pallet};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 use wattle_double_auction::clear;
-use wattle_primitives::{MarketClock, OrderBook, Slot};
+use wattle_primitives::{BookFixtures, MarketClock, OrderBook, Slot};
 
 const SLOT: Slot = 1_000;
 
@@ -29,7 +30,7 @@ mod benchmarks {
 	#[benchmark]
 	fn verify_result(p: Linear<1, 196>) {
 		let per_page = T::Book::orders_per_page();
-		T::Book::fill_for_benchmarks(SLOT, p * per_page, false);
+		T::Book::fill_for_benchmarks(SLOT, p * per_page);
 		before_start::<T>(1);
 		let result = book_result::<T>();
 		let caller: T::AccountId = whitelisted_caller();
@@ -40,7 +41,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn clear_on_chain(n: Linear<1, 1_000>) {
-		T::Book::fill_for_benchmarks(SLOT, n, false);
+		T::Book::fill_for_benchmarks(SLOT, n);
 		before_start::<T>(0);
 		NextSlotToClose::<T>::put(SLOT);
 		#[block]
@@ -53,7 +54,7 @@ mod benchmarks {
 	#[benchmark]
 	fn void_slot() {
 		let limit = T::Clock::config().on_chain_clearing_limit;
-		T::Book::fill_for_benchmarks(SLOT, limit + 1, false);
+		T::Book::fill_for_benchmarks(SLOT, limit + 1);
 		before_start::<T>(0);
 		NextSlotToClose::<T>::put(SLOT);
 		#[block]
@@ -61,25 +62,6 @@ mod benchmarks {
 			Pallet::<T>::close_started_slots();
 		}
 		assert_eq!(Outcomes::<T>::get(SLOT), Some(Outcome::Voided));
-	}
-
-	/// One page of `n` orders with owners and holds, each keeping part of its hold.
-	#[benchmark]
-	fn form_contracts(n: Linear<1, 512>) {
-		let n = n.min(T::Book::orders_per_page());
-		T::Book::fill_for_benchmarks(SLOT, n, true);
-		before_start::<T>(1);
-		let result = book_result::<T>();
-		Pallet::<T>::check_result(SLOT, &result).expect("the book's own result; qed");
-		Outcomes::<T>::insert(SLOT, Outcome::Cleared(result));
-		T::Book::close(SLOT, Some(&result));
-		ContractQueue::<T>::put(frame_support::BoundedVec::truncate_from(alloc::vec![(SLOT, 0)]));
-		NextSlotToClose::<T>::put(SLOT + 1_000);
-		#[block]
-		{
-			Pallet::<T>::form_contracts();
-		}
-		assert!(ContractQueue::<T>::get().is_empty());
 	}
 
 	#[benchmark]

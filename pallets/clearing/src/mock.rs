@@ -1,6 +1,11 @@
-//! A mock runtime: Balances, Timestamp, Participants, Orders (book and clock) and Clearing.
+//! A mock runtime: Balances, Timestamp, Participants, Orders (book and clock), Clearing and
+//! Settlement (the households' records and deposits).
 use crate as pallet_clearing;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU16, ConstU32, ConstU64},
+	PalletId,
+};
 use sp_core::{sr25519, Pair};
 use sp_runtime::{generic, BuildStorage};
 use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL};
@@ -17,6 +22,7 @@ frame_support::construct_runtime!(
 		Participants: pallet_participants,
 		Orders: pallet_orders,
 		Clearing: pallet_clearing,
+		Settlement: pallet_settlement,
 	}
 );
 
@@ -40,7 +46,7 @@ impl pallet_timestamp::Config for Test {}
 impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Obligations = Orders;
+	type Obligations = Settlement;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;
@@ -50,25 +56,39 @@ impl pallet_participants::Config for Test {
 }
 
 impl pallet_orders::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Participants;
+	type Ledger = Settlement;
 	type MaxOrdersPerSlot = ConstU32<1_000>;
 	type OrdersPerPage = ConstU32<3>;
-	type MaxOrdersPerAccountPerSlot = ConstU32<8>;
-	type MaxOpenSlotsPerAccount = ConstU32<8>;
+	type MaxOrdersPerCall = ConstU32<8>;
 	type WeightInfo = ();
-}
-
-parameter_types! {
-	pub static ContractPagesPerBlock: u32 = 2;
 }
 
 impl pallet_clearing::Config for Test {
 	type Book = Orders;
 	type Clock = Orders;
 	type MaxAuthorities = ConstU32<4>;
-	type ContractPagesPerBlock = ContractPagesPerBlock;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub const MarketPalletId: PalletId = PalletId(*b"wtl/mrkt");
+}
+
+impl pallet_settlement::Config for Test {
+	type Currency = Balances;
+	type Registry = Participants;
+	type Clock = Orders;
+	type Book = Orders;
+	type Clearing = Clearing;
+	type PalletId = MarketPalletId;
+	type MaxOrdersPerAccountPerSlot = ConstU32<8>;
+	type MaxStepsPerCall = ConstU32<16>;
+	type BillRetentionSlots = ConstU64<4>;
+	type ReputationGain = ConstU16<1>;
+	type ImbalanceLoss = ConstU16<10>;
+	type MissingReadingLoss = ConstU16<50>;
+	type DebtLoss = ConstU16<100>;
 	type WeightInfo = ();
 }
 
@@ -139,11 +159,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_orders::GenesisConfig::<Test> { config: market(), ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_settlement::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		set_time(NOW_SLOT, 5);
-		ContractPagesPerBlock::set(2);
 	});
 	ext
 }

@@ -25,7 +25,7 @@ impl<T: Config> Pallet<T> {
 		let ahead = config.gate_closure_secs / config.slot_secs.max(1) + 1;
 		for slot in current.saturating_add(1)..=current.saturating_add(ahead) {
 			if T::Clock::phase(slot) == SlotPhase::Clearing
-				&& T::Book::is_open(slot)
+				&& !Outcomes::<T>::contains_key(slot)
 				&& T::Book::open_orders(slot) > 0
 			{
 				Self::clear_and_submit(slot, &key);

@@ -1,26 +1,27 @@
-//! Unit tests: acceptance and rejection of results, the authority path, contracts with exact
-//! holds, the fallback at slot start, and the off-chain worker.
+//! Unit tests: acceptance and rejection of results, the authority path, contracts that follow
+//! from the result alone, the fallback at slot start (which never skips a slot), and the
+//! off-chain worker.
 use crate::{mock::*, pallet::*, AuthorityId, Clearing as Trade, ClearingResult, Marginal};
 use codec::Decode;
 use core::num::NonZeroU64;
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource},
-	traits::{fungible::InspectHold, Authorize, Hooks},
+	traits::{fungible::Inspect, Authorize, Hooks},
 };
 use sp_core::{offchain::testing, Pair};
 use sp_runtime::{DispatchError, RuntimeAppPublic};
 use wattle_double_auction::clear;
-use wattle_primitives::{OrderBook, WTL_PER_KWH};
+use wattle_primitives::{order_id, OrderBook, Slot, WTL_PER_KWH};
 
 const MWH: u128 = WTL_PER_KWH / 1000; // 0.001 WTL/kWh in planck per Wh
-const A: u64 = 0;
-const B: u64 = 1;
-const C: u64 = 2;
-const D: u64 = 3;
+const A: u64 = OPEN << 20;
+const C: u64 = A + 2;
+const D: u64 = A + 3;
 
-fn held(who: AccountId) -> u128 {
-	Balances::balance_on_hold(&RuntimeHoldReason::Orders(pallet_orders::HoldReason::Order), &who)
+/// What `who` has deposited in the escrow for its orders of `OPEN`.
+fn deposit(who: AccountId) -> u128 {
+	pallet_settlement::Positions::<Test>::get(OPEN, who).map_or(0, |record| record.deposit)
 }
 
 /// Bids A 300 Wh at 0.25 and B 200 Wh at 0.20; asks C 250 Wh at 0.10 and D 300 Wh at 0.22
@@ -98,7 +99,13 @@ fn a_valid_result_after_gate_closure_is_accepted_and_closes_the_book() {
 		at_gate_closure();
 		assert_ok!(submit(expected()));
 		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
-		assert!(!Orders::is_open(OPEN));
+		assert_eq!(
+			<Clearing as wattle_primitives::ClearedSlots>::clearing_state(OPEN),
+			wattle_primitives::ClearingState::Traded(match expected() {
+				ClearingResult::Trade(trade) => trade,
+				ClearingResult::NoTrade => unreachable!(),
+			})
+		);
 		System::assert_last_event(
 			Event::<Test>::SlotCleared {
 				slot: OPEN,
@@ -158,7 +165,7 @@ fn every_single_field_mutation_of_the_result_is_refused_with_its_rule() {
 			(
 				with_trade(|t| {
 					t.marginal_ask =
-						Some(Marginal { id: 99, fill_wh: NonZeroU64::new(50).unwrap() })
+						Some(Marginal { id: A + 99, fill_wh: NonZeroU64::new(50).unwrap() })
 				}),
 				Error::<Test>::AskVolumeMismatch,
 			),
@@ -176,53 +183,83 @@ fn every_single_field_mutation_of_the_result_is_refused_with_its_rule() {
 			),
 		];
 		for (result, error) in cases {
-			let balances: Vec<_> = TRADERS.iter().map(|who| held(*who)).collect();
+			let deposits: Vec<_> = TRADERS.iter().map(|who| deposit(*who)).collect();
 			assert_noop!(submit(result), error);
-			assert_eq!(TRADERS.iter().map(|who| held(*who)).collect::<Vec<_>>(), balances);
+			assert_eq!(TRADERS.iter().map(|who| deposit(*who)).collect::<Vec<_>>(), deposits);
 		}
 	});
 }
 
 #[test]
-fn cleared_orders_become_contracts_and_keep_exactly_the_hold_their_fill_needs() {
+fn accepting_a_result_fixes_every_fill_without_touching_any_order() {
 	new_test_ext().execute_with(|| {
 		place_book();
 		let [a, b, c, d] = TRADERS;
 		let fee = tariffs().grid_fee;
-		let collateral = tariffs().seller_collateral;
-		assert_eq!(held(a), 300 * (250 * MWH + fee));
+		assert_eq!(deposit(a), 300 * (250 * MWH + fee));
+		let before: Vec<_> = (0..Orders::pages(OPEN)).map(|p| Orders::book_page(OPEN, p)).collect();
+		let deposits: Vec<_> = TRADERS.iter().map(|who| deposit(*who)).collect();
 		at_gate_closure();
 		assert_ok!(submit(expected()));
-		Clearing::on_initialize(2);
-		System::assert_has_event(Event::<Test>::ContractsFormed { slot: OPEN }.into());
-		assert_eq!(held(a), 300 * (220 * MWH + fee), "A buys 300 Wh at the clearing price");
-		assert_eq!(held(b), 0, "B did not trade: everything released");
-		assert_eq!(held(c), 250 * collateral, "C sells all 250 Wh");
-		assert_eq!(held(d), 50 * collateral, "D sells 50 of its 300 Wh");
-		let cleared = |id| pallet_orders::OpenOrders::<Test>::get(id).and_then(|o| o.cleared_wh);
-		assert_eq!(
-			(cleared(A), cleared(B), cleared(C), cleared(D)),
-			(Some(300), None, Some(250), Some(50))
-		);
-		assert!(ContractQueue::<Test>::get().is_empty());
-		Orders::do_try_state().expect("order holds match the contracts");
+		let after: Vec<_> = (0..Orders::pages(OPEN)).map(|p| Orders::book_page(OPEN, p)).collect();
+		assert_eq!(before, after, "the book is as it was");
+		assert_eq!(TRADERS.iter().map(|who| deposit(*who)).collect::<Vec<_>>(), deposits);
+		let fill = |who| {
+			let record = pallet_settlement::Positions::<Test>::get(OPEN, who).expect("placed");
+			let ClearingResult::Trade(trade) = expected() else { unreachable!() };
+			Settlement::position_of(&record, Some(&trade))
+				.map_or((0, 0), |position| (position.bought_wh, position.sold_wh))
+		};
+		assert_eq!(fill(a), (300, 0), "A buys 300 Wh at the clearing price");
+		assert_eq!(fill(b), (0, 0), "B did not trade");
+		assert_eq!(fill(c), (0, 250), "C sells all 250 Wh");
+		assert_eq!(fill(d), (0, 50), "D sells 50 of its 300 Wh");
 	});
 }
 
+/// Places a bid and an ask of `TRADERS[0]` and `TRADERS[1]` in `slot`, crossing.
+fn place_pair(slot: Slot) {
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(TRADERS[0]),
+		slot,
+		pallet_orders::Side::Buy,
+		10,
+		200 * MWH
+	));
+	assert_ok!(Orders::place_order(
+		RuntimeOrigin::signed(TRADERS[1]),
+		slot,
+		pallet_orders::Side::Sell,
+		10,
+		100 * MWH
+	));
+}
+
 #[test]
-fn contracts_are_formed_a_bounded_number_of_pages_per_block() {
+fn a_stalled_chain_closes_every_started_slot_in_order_and_skips_none() {
 	new_test_ext().execute_with(|| {
-		place_book();
-		ContractPagesPerBlock::set(1);
-		at_gate_closure();
-		assert_ok!(submit(expected()));
-		Clearing::on_initialize(2);
-		assert_eq!(ContractQueue::<Test>::get().into_inner(), vec![(OPEN, 1)]);
-		assert_eq!(held(TRADERS[1]), 0, "page 0 (A, B, C) is done");
-		assert_eq!(held(TRADERS[3]), 300 * tariffs().seller_collateral, "page 1 (D) is not");
-		Clearing::on_initialize(3);
-		assert!(ContractQueue::<Test>::get().is_empty());
-		assert_eq!(held(TRADERS[3]), 50 * tariffs().seller_collateral);
+		Clearing::on_initialize(1);
+		let slots: Vec<Slot> = (NOW_SLOT + 1..=NOW_SLOT + 10).collect();
+		for slot in &slots {
+			place_pair(*slot);
+		}
+		// Every book is too big to clear on chain, and the chain stalls past all of them.
+		pallet_orders::Configuration::<Test>::mutate(|c| c.on_chain_clearing_limit = 1);
+		set_time(NOW_SLOT + 12, 0);
+		let mut block = 2;
+		while NextSlotToClose::<Test>::get().is_none_or(|next| next <= NOW_SLOT + 12) {
+			Clearing::on_initialize(block);
+			block += 1;
+			assert!(block < 10, "a bounded number of slots a block, and progress every block");
+		}
+		for slot in slots {
+			assert_eq!(Outcomes::<Test>::get(slot), Some(Outcome::Voided), "slot {slot}");
+			System::assert_has_event(Event::<Test>::SlotVoided { slot, orders: 2 }.into());
+			assert_eq!(
+				<Clearing as wattle_primitives::ClearedSlots>::clearing_state(slot),
+				wattle_primitives::ClearingState::NoTrade
+			);
+		}
 	});
 }
 
@@ -243,12 +280,12 @@ fn a_small_book_without_result_is_cleared_on_chain_at_the_slots_start() {
 			}
 			.into(),
 		);
-		assert_eq!(held(TRADERS[1]), 0);
+		assert_eq!(order_id(OPEN, 3), D);
 	});
 }
 
 #[test]
-fn a_large_book_without_result_is_voided_and_every_hold_released() {
+fn a_large_book_without_result_is_voided() {
 	new_test_ext().execute_with(|| {
 		place_book();
 		pallet_orders::Configuration::<Test>::mutate(|c| c.on_chain_clearing_limit = 3);
@@ -257,10 +294,9 @@ fn a_large_book_without_result_is_voided_and_every_hold_released() {
 		Clearing::on_initialize(2);
 		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Voided));
 		System::assert_has_event(Event::<Test>::SlotVoided { slot: OPEN, orders: 4 }.into());
-		for who in TRADERS {
-			assert_eq!(held(who), 0);
-		}
-		assert_eq!(Orders::open_orders(OPEN), 0);
+		// The deposits stay in the escrow until settlement pays them back whole.
+		let escrow = Balances::balance(&Settlement::escrow_account());
+		assert_eq!(escrow, 1 + TRADERS.iter().map(|who| deposit(*who)).sum::<u128>());
 	});
 }
 
@@ -409,5 +445,29 @@ fn only_root_sets_the_authorities() {
 			DispatchError::BadOrigin
 		);
 		assert_ok!(Clearing::set_authorities(RuntimeOrigin::root(), Default::default()));
+	});
+}
+
+#[test]
+fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
+	new_test_ext().execute_with(|| {
+		// 999 orders on 333 pages of this mock: the runtime's 100,000 on 196 pages scaled down.
+		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 999);
+		at_gate_closure();
+		let book = Clearing::whole_book(OPEN);
+		let result = clear(&book).expect("a bounded book clears; qed");
+		assert_ok!(submit(result));
+		// No later block has to turn orders into contracts: the clearing is final at once.
+		let wattle_primitives::ClearingState::Traded(trade) =
+			<Clearing as wattle_primitives::ClearedSlots>::clearing_state(OPEN)
+		else {
+			panic!("the book crosses");
+		};
+		let filled: u64 = book
+			.iter()
+			.filter(|order| order.side == pallet_orders::Side::Buy)
+			.map(|order| trade.fill_of(order))
+			.sum();
+		assert_eq!(filled, trade.volume_wh.get());
 	});
 }

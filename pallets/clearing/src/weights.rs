@@ -36,7 +36,6 @@ pub trait WeightInfo {
 	fn verify_result(p: u32, ) -> Weight;
 	fn clear_on_chain(n: u32, ) -> Weight;
 	fn void_slot() -> Weight;
-	fn form_contracts(n: u32, ) -> Weight;
 	fn set_authorities() -> Weight;
 }
 
@@ -109,36 +108,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `Clearing::ContractQueue` (r:1 w:1)
-	/// Proof: `Clearing::ContractQueue` (`max_values`: Some(1), `max_size`: Some(1538), added: 2033, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Outcomes` (r:1 w:0)
-	/// Proof: `Clearing::Outcomes` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Orders::SlotBook` (r:1 w:1)
-	/// Proof: `Orders::SlotBook` (`max_values`: None, `max_size`: Some(16926), added: 19401, mode: `MaxEncodedLen`)
-	/// Storage: `Orders::OpenOrders` (r:512 w:512)
-	/// Proof: `Orders::OpenOrders` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:512 w:512)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:512 w:512)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Orders::Books` (r:1 w:1)
-	/// Proof: `Orders::Books` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
-	/// Storage: `Orders::AccountOrders` (r:256 w:256)
-	/// Proof: `Orders::AccountOrders` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `Orders::AccountSlots` (r:256 w:256)
-	/// Proof: `Orders::AccountSlots` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
-	/// Component `n` ranges over `[1, 512]`.
-	fn form_contracts(n: u32, ) -> Weight {
-		// Proof size: measured `5210`, estimated `20391`.
-		// Fastest run: 66_038_000 ps.
-		Weight::from_parts(66_910_000, 20391)
-			.saturating_add(Weight::from_parts(49_763_602, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2621).saturating_mul(n.into()))
-	}
 	/// Storage: `Clearing::Authorities` (r:0 w:1)
 	/// Proof: `Clearing::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	fn set_authorities() -> Weight {
@@ -170,15 +139,6 @@ impl WeightInfo for () {
 		Weight::from_parts(20_070_000, 3494)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn form_contracts(n: u32, ) -> Weight {
-		Weight::from_parts(66_910_000, 20391)
-			.saturating_add(Weight::from_parts(49_763_602, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2621).saturating_mul(n.into()))
 	}
 	fn set_authorities() -> Weight {
 		Weight::from_parts(2_343_000, 0)

@@ -1,7 +1,11 @@
 //! A mock runtime: Balances, Timestamp, Participants (meter keys, relays), Orders (the market's
-//! clock) and Metering.
+//! clock), Metering, and Settlement (which keeps the readings in the households' records).
 use crate as pallet_metering;
-use frame_support::{derive_impl, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU16, ConstU32, ConstU64},
+	PalletId,
+};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
 use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL};
@@ -17,6 +21,7 @@ frame_support::construct_runtime!(
 		Participants: pallet_participants,
 		Orders: pallet_orders,
 		Metering: pallet_metering,
+		Settlement: pallet_settlement,
 	}
 );
 
@@ -40,7 +45,7 @@ impl pallet_timestamp::Config for Test {}
 impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Obligations = Orders;
+	type Obligations = Settlement;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;
@@ -50,19 +55,39 @@ impl pallet_participants::Config for Test {
 }
 
 impl pallet_orders::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Participants;
+	type Ledger = Settlement;
 	type MaxOrdersPerSlot = ConstU32<100>;
 	type OrdersPerPage = ConstU32<10>;
+	type MaxOrdersPerCall = ConstU32<4>;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub const MarketPalletId: PalletId = PalletId(*b"wtl/mrkt");
+}
+
+impl pallet_settlement::Config for Test {
+	type Currency = Balances;
+	type Registry = Participants;
+	type Clock = Orders;
+	type Book = Orders;
+	type Clearing = ();
+	type PalletId = MarketPalletId;
 	type MaxOrdersPerAccountPerSlot = ConstU32<4>;
-	type MaxOpenSlotsPerAccount = ConstU32<8>;
+	type MaxStepsPerCall = ConstU32<16>;
+	type BillRetentionSlots = ConstU64<4>;
+	type ReputationGain = ConstU16<1>;
+	type ImbalanceLoss = ConstU16<10>;
+	type MissingReadingLoss = ConstU16<50>;
+	type DebtLoss = ConstU16<100>;
 	type WeightInfo = ();
 }
 
 impl pallet_metering::Config for Test {
 	type Registry = Participants;
 	type Clock = Orders;
+	type Ledger = Settlement;
 	type MaxReadingsPerBatch = ConstU32<4>;
 	type WeightInfo = ();
 }
@@ -129,6 +154,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_orders::GenesisConfig::<Test> { config: market(), ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_settlement::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.register_extension(sp_keystore::KeystoreExt::new(
 		sp_keystore::testing::MemoryKeystore::new(),

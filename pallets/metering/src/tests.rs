@@ -3,7 +3,7 @@ use crate::{mock::*, pallet::*};
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays};
 use sp_core::{sr25519, Pair};
-use wattle_primitives::{MeterReadings, Slot};
+use wattle_primitives::{Slot, SlotLedger};
 
 const METERED: Slot = NOW_SLOT - 1;
 
@@ -98,10 +98,13 @@ fn an_oracle_relays_a_signed_reading_for_free() {
 		let (pays, rejected) = relay(ORACLE, vec![reading(HOUSEHOLD, METERED, 40, 7)]);
 		assert_eq!((pays, rejected), (Pays::No, vec![]));
 		assert_eq!(
-			Readings::<Test>::get(METERED, HOUSEHOLD),
+			Metering::reading_of(METERED, HOUSEHOLD),
 			Some(Reading { imported_wh: 40, exported_wh: 7 })
 		);
-		assert_eq!(<Metering as MeterReadings<_>>::reading(METERED, &HOUSEHOLD), Some((40, 7)));
+		assert_eq!(
+			<Settlement as SlotLedger<_>>::reading(METERED, &HOUSEHOLD),
+			Some(Reading { imported_wh: 40, exported_wh: 7 })
+		);
 		assert_eq!(
 			metering_events(),
 			vec![Event::ReadingRecorded {
@@ -129,7 +132,7 @@ fn relays_outside_the_participants_zone_are_rejected() {
 			let (pays, rejected) = relay(outsider, vec![reading(HOUSEHOLD, METERED, 1, 0)]);
 			assert_eq!((pays, rejected), (Pays::Yes, vec![(0, Rejection::NotRelayForZone)]));
 		}
-		assert_eq!(Readings::<Test>::get(METERED, HOUSEHOLD), None);
+		assert_eq!(Metering::reading_of(METERED, HOUSEHOLD), None);
 	});
 }
 
@@ -154,7 +157,7 @@ fn forged_altered_and_foreign_signatures_are_rejected() {
 		let mut stolen = reading(NEIGHBOUR, METERED, 40, 0);
 		stolen.participant = HOUSEHOLD;
 		assert_eq!(rejection_of(stolen), Rejection::BadSignature);
-		assert_eq!(Readings::<Test>::iter().count(), 0);
+		assert_eq!(pallet_settlement::Positions::<Test>::iter().count(), 0);
 	});
 }
 
@@ -191,7 +194,7 @@ fn one_reading_per_meter_and_slot() {
 		);
 		assert_eq!(rejected, vec![(1, Rejection::Duplicate)]);
 		assert_eq!(rejection_of(reading(HOUSEHOLD, METERED, 40, 0)), Rejection::Duplicate);
-		assert_eq!(Readings::<Test>::get(METERED, HOUSEHOLD).map(|r| r.imported_wh), Some(40));
+		assert_eq!(Metering::reading_of(METERED, HOUSEHOLD).map(|r| r.imported_wh), Some(40));
 	});
 }
 
@@ -224,7 +227,7 @@ fn a_mixed_batch_records_the_valid_readings_reports_the_rest_and_pays_its_fee() 
 			],
 		);
 		assert_eq!((pays, rejected), (Pays::Yes, vec![(1, Rejection::UnknownParticipant)]));
-		assert_eq!(Readings::<Test>::iter_prefix(METERED).count(), 2);
+		assert_eq!(pallet_settlement::Positions::<Test>::iter_prefix(METERED).count(), 2);
 	});
 }
 

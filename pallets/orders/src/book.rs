@@ -1,157 +1,162 @@
-//! A slot's book: orders kept in pages so that no read or walk of it is ever unbounded.
-use crate::pallet::*;
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+//! Placing and cancelling orders, and the book as clearing and settlement read it.
+use crate::{pallet::*, types::*, BookEntry, MarketClock, OrderId, Side, SlotPhase};
+use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use frame_support::traits::{
-	fungible::MutateHold,
-	tokens::{Fortitude, Precision, Restriction},
+use wattle_primitives::{
+	connection_capacity_wh, order_id, order_slot, AdmissionStatus, Balance, LedgerError,
+	ParticipantRegistry, Slot, SlotLedger,
 };
-use scale_info::TypeInfo;
-use wattle_double_auction::{fill_of, ClearingResult, Order as BookEntry, OrderId, Side};
-use wattle_primitives::{Balance, EnergyWh, Position, Slot, ZoneId};
-
-/// An open order, as its owner and settlement see it.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct OrderRecord<AccountId> {
-	/// Who placed it.
-	pub owner: AccountId,
-	/// The delivery slot.
-	pub slot: Slot,
-	/// Buy or sell.
-	pub side: Side,
-	/// The most energy it trades, in Wh.
-	pub energy_wh: EnergyWh,
-	/// Limit price, planck per Wh.
-	pub price: Balance,
-	/// The owner's zone at placement.
-	pub zone: ZoneId,
-	/// The zone's grid fee at placement, planck per Wh; what a bid's hold covers.
-	pub grid_fee: Balance,
-	/// Planck held for it now.
-	pub held: Balance,
-	/// The page of the slot's book it is listed on.
-	pub page: u32,
-	/// Its fill once its slot is cleared: the energy it contracted to buy or sell.
-	pub cleared_wh: Option<EnergyWh>,
-	/// What a contracted bid has paid for its energy into the market's escrow at settlement.
-	pub escrowed: Balance,
-}
-
-/// Whether a slot's book still takes orders.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-)]
-pub enum BookStatus {
-	/// Takes orders and cancellations until gate closure.
-	#[default]
-	Open,
-	/// Cleared: every order is a contract for its fill.
-	Cleared,
-	/// Voided: nothing traded, every hold was released.
-	Voided,
-}
-
-/// The size and state of a slot's book.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-)]
-pub struct BookSummary {
-	/// Orders the slot received, cancelled ones included (bounded by `MaxOrdersPerSlot`).
-	pub placed: u32,
-	/// Orders listed in the book: open, or contracted and not yet pruned after settlement.
-	pub open: u32,
-	/// Pages of `SlotBook` in use: 0..pages.
-	pub pages: u32,
-	/// Open, cleared or voided.
-	pub status: BookStatus,
-}
 
 impl<T: Config> Pallet<T> {
-	/// Lists `entry` in `slot`'s book and its owner's lists, checking every bound first.
-	/// Returns the page it went to.
-	pub(crate) fn add_to_book(
+	/// The caller's admission, its zone's tariffs and the market's rules: the checks every order
+	/// of one call shares.
+	pub(crate) fn quote(who: &T::AccountId) -> Result<Quote, DispatchError> {
+		let participant = T::Registry::participant(who).ok_or(Error::<T>::NotRegistered)?;
+		match participant.status {
+			AdmissionStatus::Approved => {},
+			AdmissionStatus::Pending => return Err(Error::<T>::NotApproved.into()),
+			AdmissionStatus::Suspended => return Err(Error::<T>::Suspended.into()),
+		}
+		ensure!(participant.debt == 0, Error::<T>::InDebt);
+		let config = Configuration::<T>::get();
+		ensure!(participant.reputation >= config.min_reputation, Error::<T>::ReputationTooLow);
+		let tariffs = T::Registry::zone(participant.zone).ok_or(Error::<T>::UnknownZone)?.tariffs;
+		Ok(Quote { participant, tariffs, config, now_secs: <Self as MarketClock>::now_secs() })
+	}
+
+	/// Places one order under `quote`. Returns its id.
+	pub(crate) fn do_place_order(
+		quote: &Quote,
 		who: &T::AccountId,
-		slot: Slot,
-		entry: BookEntry,
-	) -> Result<u32, DispatchError> {
+		spec: OrderSpec,
+	) -> Result<OrderId, DispatchError> {
+		let OrderSpec { slot, side, energy_wh, price } = spec;
+		match side {
+			Side::Buy => ensure!(quote.participant.role.may_buy(), Error::<T>::RoleCannotBuy),
+			Side::Sell => ensure!(quote.participant.role.may_sell(), Error::<T>::RoleCannotSell),
+		}
+		match quote.config.phase(slot, quote.now_secs) {
+			SlotPhase::Open => {},
+			SlotPhase::NotOpen => return Err(Error::<T>::SlotTooFarAhead.into()),
+			SlotPhase::Clearing => return Err(Error::<T>::GateClosed.into()),
+			_ => return Err(Error::<T>::SlotInPast.into()),
+		}
+		ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
+		ensure!(price > 0, Error::<T>::ZeroPrice);
+		ensure!(price <= quote.config.max_price, Error::<T>::PriceTooHigh);
+
+		let own = T::Ledger::orders(slot, who);
+		let capacity =
+			connection_capacity_wh(quote.participant.max_power_w, quote.config.slot_secs);
+		let committed = own
+			.iter()
+			.filter(|order| order.side == side)
+			.fold(0u64, |total, order| total.saturating_add(order.energy_wh));
+		ensure!(
+			committed.checked_add(energy_wh).is_some_and(|total| total <= capacity),
+			Error::<T>::ExceedsConnectionCapacity
+		);
+
+		// A household's orders of one slot are all held under the tariffs of its first one, so a
+		// tariff change never leaves part of its position under-held.
+		let (grid_fee, collateral) = T::Ledger::terms(slot, who)
+			.unwrap_or((quote.tariffs.grid_fee, quote.tariffs.seller_collateral));
+		let held = Self::deposit_of(side, energy_wh, price, grid_fee, collateral)
+			.ok_or(Error::<T>::AmountOverflow)?;
+
 		let mut summary = Books::<T>::get(slot);
 		ensure!(summary.placed < T::MaxOrdersPerSlot::get(), Error::<T>::SlotFull);
-		let mut own = AccountOrders::<T>::get(who, slot);
-		own.try_push(entry.id).map_err(|_| Error::<T>::TooManyOrdersForAccount)?;
-		let mut slots = AccountSlots::<T>::get(who);
-		if !slots.contains(&slot) {
-			slots.try_push(slot).map_err(|_| Error::<T>::TooManyOpenSlots)?;
-		}
-
-		// New orders go to the last page; a full last page opens a new one. Cancellations leave
-		// room on earlier pages, which stays unused: `placed` bounds the pages all the same.
-		let mut page = summary.pages.saturating_sub(1);
-		let mut entries = SlotBook::<T>::get(slot, page);
-		if summary.pages == 0 || entries.is_full() {
-			page = summary.pages;
-			entries = BoundedVec::new();
-			summary.pages = summary.pages.saturating_add(1);
-		}
-		entries.try_push(entry).map_err(|_| Error::<T>::SlotFull)?;
-
+		let order = BookEntry { id: order_id(slot, summary.placed), side, energy_wh, price };
+		T::Ledger::add_order(slot, who, quote.participant.zone, grid_fee, collateral, order, held)
+			.map_err(Self::ledger_error)?;
+		// Pages fill in order and a cancellation leaves its room unused, so `seq / OrdersPerPage`
+		// is the page and `placed` bounds the pages.
+		SlotBook::<T>::try_mutate(slot, Self::page_of(order.id), |page| {
+			page.try_push(BookLine { order, owner: who.clone() })
+		})
+		.map_err(|_| Error::<T>::SlotFull)?;
 		summary.placed = summary.placed.saturating_add(1);
 		summary.open = summary.open.saturating_add(1);
-		SlotBook::<T>::insert(slot, page, entries);
 		Books::<T>::insert(slot, summary);
-		AccountOrders::<T>::insert(who, slot, own);
-		AccountSlots::<T>::insert(who, slots);
-		Ok(page)
+		Self::deposit_event(Event::OrderPlaced {
+			id: order.id,
+			who: who.clone(),
+			slot,
+			side,
+			energy_wh,
+			price,
+			held,
+		});
+		Ok(order.id)
 	}
 
-	/// Removes order `id` from its slot's book and its owner's lists, and forgets it.
-	pub(crate) fn remove_from_book(id: OrderId, order: &OrderRecord<T::AccountId>) {
-		SlotBook::<T>::mutate(order.slot, order.page, |entries| {
-			entries.retain(|entry| entry.id != id);
-		});
-		Books::<T>::mutate(order.slot, |summary| summary.open = summary.open.saturating_sub(1));
-		let own_left = AccountOrders::<T>::mutate(&order.owner, order.slot, |own| {
-			own.retain(|other| *other != id);
-			own.len()
-		});
-		if own_left == 0 {
-			AccountOrders::<T>::remove(&order.owner, order.slot);
-			AccountSlots::<T>::mutate(&order.owner, |slots| slots.retain(|s| *s != order.slot));
+	/// Cancels `who`'s order `id` while its slot is open, paying its deposit back.
+	pub(crate) fn do_cancel_order(who: &T::AccountId, id: OrderId) -> DispatchResult {
+		let slot = order_slot(id);
+		let page = Self::page_of(id);
+		let mut lines = SlotBook::<T>::get(slot, page);
+		let index =
+			lines.iter().position(|line| line.order.id == id).ok_or(Error::<T>::UnknownOrder)?;
+		let line = lines.remove(index);
+		ensure!(line.owner == *who, Error::<T>::NotOrderOwner);
+		match Self::phase(slot) {
+			SlotPhase::Open | SlotPhase::NotOpen => {},
+			_ => return Err(Error::<T>::GateClosed.into()),
 		}
-		OpenOrders::<T>::remove(id);
+		let (grid_fee, collateral) = T::Ledger::terms(slot, who).ok_or(Error::<T>::UnknownOrder)?;
+		let order = line.order;
+		let released =
+			Self::deposit_of(order.side, order.energy_wh, order.price, grid_fee, collateral)
+				.ok_or(Error::<T>::AmountOverflow)?;
+		T::Ledger::cancel_order(slot, who, id, released).map_err(Self::ledger_error)?;
+		SlotBook::<T>::insert(slot, page, lines);
+		Books::<T>::mutate(slot, |summary| summary.open = summary.open.saturating_sub(1));
+		Self::deposit_event(Event::OrderCancelled { id, who: who.clone(), slot, released });
+		Ok(())
 	}
 
-	/// Page `page` of `slot`'s book: what clearing needs of each order on it.
-	pub fn book_page(slot: Slot, page: u32) -> BoundedVec<BookEntry, T::OrdersPerPage> {
-		SlotBook::<T>::get(slot, page)
+	/// What an order deposits: a bid `energy * (price + grid_fee)`, an ask
+	/// `energy * collateral`; `None` on overflow.
+	pub fn deposit_of(
+		side: Side,
+		energy_wh: u64,
+		price: Balance,
+		grid_fee: Balance,
+		collateral: Balance,
+	) -> Option<Balance> {
+		let per_wh = match side {
+			Side::Buy => price.checked_add(grid_fee)?,
+			Side::Sell => collateral,
+		};
+		per_wh.checked_mul(energy_wh as Balance)
 	}
 
-	/// How big `slot`'s book is and whether it is still open.
+	fn ledger_error(error: LedgerError) -> DispatchError {
+		match error {
+			LedgerError::TooManyOrders => Error::<T>::TooManyOrdersForAccount,
+			LedgerError::InsufficientBalance => Error::<T>::InsufficientBalance,
+			LedgerError::UnknownOrder => Error::<T>::UnknownOrder,
+			LedgerError::Settled | LedgerError::DuplicateReading => Error::<T>::SlotSettled,
+		}
+		.into()
+	}
+
+	pub(crate) fn pages_of(summary: &BookSummary) -> u32 {
+		summary.placed.div_ceil(T::OrdersPerPage::get().max(1))
+	}
+
+	/// How big `slot`'s book is.
 	pub fn book_summary(slot: Slot) -> BookSummary {
 		Books::<T>::get(slot)
 	}
+
+	/// Page `page` of `slot`'s book, with the orders' owners.
+	pub fn book_page(slot: Slot, page: u32) -> Vec<BookLine<T::AccountId>> {
+		SlotBook::<T>::get(slot, page).into_inner()
+	}
 }
 
-impl<T: Config> wattle_primitives::OrderBook<T::AccountId> for Pallet<T> {
+impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 	fn orders_per_page() -> u32 {
 		T::OrdersPerPage::get()
 	}
@@ -161,260 +166,57 @@ impl<T: Config> wattle_primitives::OrderBook<T::AccountId> for Pallet<T> {
 	}
 
 	fn pages(slot: Slot) -> u32 {
-		Books::<T>::get(slot).pages
+		Self::pages_of(&Books::<T>::get(slot))
 	}
 
 	fn open_orders(slot: Slot) -> u32 {
 		Books::<T>::get(slot).open
 	}
 
-	fn is_open(slot: Slot) -> bool {
-		Books::<T>::get(slot).status == BookStatus::Open
-	}
-
-	fn page(slot: Slot, page: u32) -> alloc::vec::Vec<BookEntry> {
-		SlotBook::<T>::get(slot, page).into_inner()
-	}
-
-	fn close(slot: Slot, result: Option<&ClearingResult>) {
-		Books::<T>::mutate(slot, |summary| {
-			summary.status =
-				if result.is_some() { BookStatus::Cleared } else { BookStatus::Voided };
-		});
-	}
-
-	fn apply_page(slot: Slot, page: u32, result: Option<&ClearingResult>) -> u32 {
-		let entries = SlotBook::<T>::get(slot, page);
-		for entry in entries.iter() {
-			let Some(mut order) = OpenOrders::<T>::get(entry.id) else { continue };
-			let fill = result.map_or(0, |result| fill_of(entry, result));
-			let keep = match (result, order.side) {
-				(Some(ClearingResult::Trade(clearing)), Side::Buy) => {
-					(fill as Balance).saturating_mul(clearing.price.saturating_add(order.grid_fee))
-				},
-				// An ask's hold is energy times the collateral per Wh, so this division is exact.
-				(Some(_), Side::Sell) => (order.held / (order.energy_wh.max(1) as Balance))
-					.saturating_mul(fill as Balance),
-				_ => 0,
-			};
-			let excess = order.held.saturating_sub(keep);
-			// Releasing less than is held cannot fail; `BestEffort` keeps a hold changed by hand
-			// from stopping the walk.
-			let released = T::Currency::release(
-				&HoldReason::Order.into(),
-				&order.owner,
-				excess,
-				Precision::BestEffort,
-			)
-			.unwrap_or_default();
-			order.held = order.held.saturating_sub(released);
-			if fill == 0 {
-				Self::remove_from_book(entry.id, &order);
-			} else {
-				order.cleared_wh = Some(fill);
-				OpenOrders::<T>::insert(entry.id, order);
-			}
-		}
-		entries.len() as u32
-	}
-
-	fn contracted_owner(id: OrderId) -> Option<T::AccountId> {
-		OpenOrders::<T>::get(id).filter(|order| order.cleared_wh.is_some()).map(|order| order.owner)
-	}
-
-	fn collect_bid(id: OrderId, price: Balance, escrow: &T::AccountId) -> Balance {
-		let Some(mut order) = OpenOrders::<T>::get(id) else { return 0 };
-		let (Side::Buy, Some(fill), 0) = (order.side, order.cleared_wh, order.escrowed) else {
-			return 0;
-		};
-		let amount = (fill as Balance).saturating_mul(price).min(order.held);
-		// The hold was sized at contract formation to cover exactly this plus the grid fee.
-		let moved = T::Currency::transfer_on_hold(
-			&HoldReason::Order.into(),
-			&order.owner,
-			escrow,
-			amount,
-			Precision::Exact,
-			Restriction::Free,
-			Fortitude::Polite,
-		)
-		.unwrap_or_default();
-		order.held = order.held.saturating_sub(moved);
-		order.escrowed = moved;
-		OpenOrders::<T>::insert(id, order);
-		moved
-	}
-
-	fn position(slot: Slot, who: &T::AccountId) -> Option<Position> {
-		let mut position: Option<Position> = None;
-		for order in AccountOrders::<T>::get(who, slot).iter().filter_map(OpenOrders::<T>::get) {
-			let Some(fill) = order.cleared_wh else { continue };
-			let p = position.get_or_insert(Position { zone: order.zone, ..Default::default() });
-			p.held = p.held.saturating_add(order.held);
-			match order.side {
-				Side::Buy => {
-					p.bought_wh = p.bought_wh.saturating_add(fill);
-					p.grid_fee =
-						p.grid_fee.saturating_add((fill as Balance).saturating_mul(order.grid_fee));
-				},
-				Side::Sell => p.sold_wh = p.sold_wh.saturating_add(fill),
-			}
-		}
-		position
-	}
-
-	fn close_position(
-		slot: Slot,
-		who: &T::AccountId,
-		payee: &T::AccountId,
-		amount: Balance,
-	) -> Balance {
-		let ids = AccountOrders::<T>::take(who, slot);
-		let held = ids
-			.iter()
-			.filter_map(|id| OpenOrders::<T>::take(id))
-			.fold(0, |total: Balance, order| total.saturating_add(order.held));
-		AccountSlots::<T>::mutate(who, |slots| slots.retain(|s| *s != slot));
-		let reason = HoldReason::Order.into();
-		let paid = T::Currency::transfer_on_hold(
-			&reason,
-			who,
-			payee,
-			amount.min(held),
-			Precision::Exact,
-			Restriction::Free,
-			Fortitude::Polite,
-		)
-		.unwrap_or_default();
-		// What the orders hold is on hold under this reason, so the release is exact; a hold
-		// changed by other means must not stop settlement.
-		let _ =
-			T::Currency::release(&reason, who, held.saturating_sub(paid), Precision::BestEffort);
-		paid
+	fn page(slot: Slot, page: u32) -> Vec<BookEntry> {
+		SlotBook::<T>::get(slot, page).into_iter().map(|line| line.order).collect()
 	}
 
 	fn prune_last_page(slot: Slot) -> u32 {
 		let mut summary = Books::<T>::get(slot);
-		let Some(last) = summary.pages.checked_sub(1) else {
+		let Some(last) = Self::pages_of(&summary).checked_sub(1) else {
 			Books::<T>::remove(slot);
 			return 0;
 		};
 		let listed = SlotBook::<T>::take(slot, last).len() as u32;
-		summary.pages = last;
 		summary.open = summary.open.saturating_sub(listed);
 		if last == 0 {
 			Books::<T>::remove(slot);
 		} else {
+			summary.placed = last.saturating_mul(T::OrdersPerPage::get());
 			Books::<T>::insert(slot, summary);
 		}
 		last
 	}
-
-	fn fill_for_benchmarks(slot: Slot, orders: u32, with_owners: bool) {
-		Self::fill_book_for_benchmarks(slot, orders, with_owners)
-	}
-
-	fn contract_for_benchmarks(slot: Slot, who: &T::AccountId, fill_wh: EnergyWh, price: Balance) {
-		use frame_support::traits::fungible::{Inspect, Mutate};
-		use wattle_primitives::ParticipantRegistry;
-		let zone = T::Registry::participant(who).expect("admitted before its orders; qed").zone;
-		let tariffs = T::Registry::zone(zone).expect("a participant's zone exists; qed").tariffs;
-		let (grid_fee, collateral) = (tariffs.grid_fee, tariffs.seller_collateral);
-		for i in 0..T::MaxOrdersPerAccountPerSlot::get() {
-			let id = NextOrderId::<T>::get();
-			let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
-			let per_wh = match side {
-				Side::Buy => price.saturating_add(grid_fee),
-				Side::Sell => collateral,
-			};
-			let held = per_wh.saturating_mul(fill_wh as Balance);
-			let balance = T::Currency::balance(who);
-			T::Currency::set_balance(who, balance.saturating_add(held));
-			let entry = BookEntry { id, side, energy_wh: fill_wh, price };
-			let page = Self::add_to_book(who, slot, entry).expect("within the bounds; qed");
-			T::Currency::hold(&HoldReason::Order.into(), who, held).expect("funded above; qed");
-			NextOrderId::<T>::put(id.saturating_add(1));
-			OpenOrders::<T>::insert(
-				id,
-				OrderRecord {
-					owner: who.clone(),
-					slot,
-					side,
-					energy_wh: fill_wh,
-					price,
-					zone,
-					grid_fee,
-					held,
-					page,
-					cleared_wh: Some(fill_wh),
-					escrowed: 0,
-				},
-			);
-		}
-		Books::<T>::mutate(slot, |summary| summary.status = BookStatus::Cleared);
-	}
 }
 
-impl<T: Config> Pallet<T> {
-	fn fill_book_for_benchmarks(slot: Slot, orders: u32, with_owners: bool) {
-		use frame_support::traits::fungible::Mutate;
+impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
+	fn fill_for_benchmarks(slot: Slot, orders: u32) {
+		use codec::Decode;
 		use sp_runtime::traits::TrailingZeroInput;
 		let per_page = T::OrdersPerPage::get().max(1);
+		let owner = T::AccountId::decode(&mut TrailingZeroInput::zeroes())
+			.expect("infinite input decodes; qed");
 		let mut summary = Books::<T>::get(slot);
-		let first = NextOrderId::<T>::get();
-		let mut page: BoundedVec<BookEntry, T::OrdersPerPage> = BoundedVec::new();
+		let mut page: BoundedVec<BookLine<T::AccountId>, T::OrdersPerPage> = BoundedVec::new();
 		for i in 0..orders {
-			let id = first.saturating_add(i as OrderId);
+			let seq = summary.placed;
 			let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
 			// Prices spread over 0.10..0.30 WTL/kWh on both sides, so the book crosses widely.
 			let price = 100_000_000 + ((i as Balance * 7_919) % 200) * 1_000_000;
-			let entry = BookEntry { id, side, energy_wh: 10, price };
-			if with_owners {
-				let owner = T::AccountId::decode(&mut TrailingZeroInput::new(
-					&(b"wattle/bench-owner", i).encode(),
-				))
-				.expect("infinite input decodes; qed");
-				let held = 10 * (price + 30_000_000);
-				T::Currency::set_balance(&owner, held.saturating_mul(10));
-				let _ = T::Currency::hold(&HoldReason::Order.into(), &owner, held);
-				OpenOrders::<T>::insert(
-					id,
-					OrderRecord {
-						owner: owner.clone(),
-						slot,
-						side,
-						energy_wh: 10,
-						price,
-						zone: 0,
-						grid_fee: 30_000_000,
-						held,
-						page: summary.pages,
-						cleared_wh: None,
-						escrowed: 0,
-					},
-				);
-				AccountOrders::<T>::mutate(&owner, slot, |own| {
-					let _ = own.try_push(id);
-				});
-				AccountSlots::<T>::mutate(&owner, |slots| {
-					let _ = slots.try_push(slot);
-				});
-			}
-			let _ = page.try_push(entry);
-			if page.len() as u32 == per_page || i + 1 == orders {
-				SlotBook::<T>::insert(slot, summary.pages, core::mem::take(&mut page));
-				summary.pages = summary.pages.saturating_add(1);
+			let order = BookEntry { id: order_id(slot, seq), side, energy_wh: 10, price };
+			let _ = page.try_push(BookLine { order, owner: owner.clone() });
+			summary.placed = summary.placed.saturating_add(1);
+			summary.open = summary.open.saturating_add(1);
+			if summary.placed % per_page == 0 || i + 1 == orders {
+				SlotBook::<T>::insert(slot, seq / per_page, core::mem::take(&mut page));
 			}
 		}
-		summary.placed = summary.placed.saturating_add(orders);
-		summary.open = summary.open.saturating_add(orders);
 		Books::<T>::insert(slot, summary);
-		NextOrderId::<T>::put(first.saturating_add(orders as OrderId));
-	}
-}
-
-impl<T: Config> wattle_primitives::MarketObligations<T::AccountId> for Pallet<T> {
-	fn has_open_obligations(who: &T::AccountId) -> bool {
-		!AccountSlots::<T>::get(who).is_empty()
 	}
 }

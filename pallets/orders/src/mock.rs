@@ -1,6 +1,11 @@
-//! A mock runtime: Balances, Timestamp, the real Participants registry, and Orders.
+//! A mock runtime: Balances, Timestamp, the real Participants registry, Orders, and the real
+//! Settlement pallet, which keeps each household's orders and deposits.
 use crate as pallet_orders;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU16, ConstU32, ConstU64},
+	PalletId,
+};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
 use wattle_primitives::{Balance, MarketConfig, Role, Slot, Tariffs, WTL};
@@ -15,6 +20,7 @@ frame_support::construct_runtime!(
 		Balances: pallet_balances,
 		Participants: pallet_participants,
 		Orders: pallet_orders,
+		Settlement: pallet_settlement,
 	}
 );
 
@@ -38,7 +44,7 @@ impl pallet_timestamp::Config for Test {}
 impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Obligations = Orders;
+	type Obligations = Settlement;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;
@@ -52,13 +58,32 @@ parameter_types! {
 }
 
 impl pallet_orders::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Participants;
+	type Ledger = Settlement;
 	type MaxOrdersPerSlot = MaxOrdersPerSlot;
 	type OrdersPerPage = ConstU32<4>;
+	type MaxOrdersPerCall = ConstU32<6>;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub const MarketPalletId: PalletId = PalletId(*b"wtl/mrkt");
+}
+
+impl pallet_settlement::Config for Test {
+	type Currency = Balances;
+	type Registry = Participants;
+	type Clock = Orders;
+	type Book = Orders;
+	type Clearing = ();
+	type PalletId = MarketPalletId;
 	type MaxOrdersPerAccountPerSlot = ConstU32<5>;
-	type MaxOpenSlotsPerAccount = ConstU32<3>;
+	type MaxStepsPerCall = ConstU32<16>;
+	type BillRetentionSlots = ConstU64<4>;
+	type ReputationGain = ConstU16<1>;
+	type ImbalanceLoss = ConstU16<10>;
+	type MissingReadingLoss = ConstU16<50>;
+	type DebtLoss = ConstU16<100>;
 	type WeightInfo = ();
 }
 
@@ -127,6 +152,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_orders::GenesisConfig::<Test> { config: market(), ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_settlement::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
@@ -148,5 +174,6 @@ pub fn run_test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
 		Orders::do_try_state().expect("orders invariants hold after every test");
+		Settlement::do_try_state().expect("the escrow holds every deposit after every test");
 	});
 }

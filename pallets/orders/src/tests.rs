@@ -1,19 +1,22 @@
 //! Unit tests: every rule of quotation and every error, with exact balances.
-use crate::{mock::*, pallet::*, BookStatus, Side};
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::fungible::{Inspect, InspectHold},
-};
+use crate::{mock::*, pallet::*, OrderSpec, Side};
+use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use wattle_primitives::{
-	Balance, MarketClock, MarketObligations, ParticipantRegistry, Slot, WTL_PER_KWH,
+	order_id, Balance, MarketClock, MarketObligations, ParticipantRegistry, Slot, SlotLedger,
+	WTL_PER_KWH,
 };
 
 fn signed(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
+/// What `who`'s orders of `OPEN` have deposited in the market's escrow.
 fn held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Orders(HoldReason::Order), &who)
+	pallet_settlement::Positions::<Test>::get(OPEN, who).map_or(0, |record| record.deposit)
+}
+
+fn escrow() -> Balance {
+	Balances::balance(&Settlement::escrow_account())
 }
 
 fn last_event() -> Event<Test> {
@@ -33,25 +36,30 @@ const PRICE: Balance = 20 * WTL_PER_KWH / 100;
 
 fn bid(who: AccountId, energy_wh: u64) -> u64 {
 	assert_ok!(Orders::place_order(signed(who), OPEN, Side::Buy, energy_wh, PRICE));
-	NextOrderId::<Test>::get() - 1
+	order_id(OPEN, Orders::book_summary(OPEN).placed - 1)
 }
 
 mod placing {
 	use super::*;
 
 	#[test]
-	fn a_bid_holds_energy_times_price_plus_grid_fee() {
+	fn a_bid_deposits_energy_times_price_plus_grid_fee_in_the_escrow() {
 		run_test(|| {
 			let free = Balances::balance(&CONSUMER);
+			let escrowed = escrow();
 			let id = bid(CONSUMER, 40);
 			let expected = 40 * (PRICE + tariffs().grid_fee);
 			assert_eq!(held(CONSUMER), expected);
 			assert_eq!(Balances::balance(&CONSUMER), free - expected);
-			let order = Orders::order(id).expect("placed");
-			assert_eq!((order.owner, order.slot, order.side), (CONSUMER, OPEN, Side::Buy));
-			assert_eq!((order.energy_wh, order.price, order.held), (40, PRICE, expected));
-			assert_eq!(order.grid_fee, tariffs().grid_fee);
-			assert_eq!(Orders::book_page(OPEN, 0).into_inner()[0].id, id);
+			assert_eq!(escrow(), escrowed + expected);
+			let line = Orders::order(id).expect("placed");
+			assert_eq!((line.owner, line.order.side), (CONSUMER, Side::Buy));
+			assert_eq!((line.order.energy_wh, line.order.price), (40, PRICE));
+			assert_eq!(
+				<Settlement as SlotLedger<_>>::terms(OPEN, &CONSUMER),
+				Some((tariffs().grid_fee, tariffs().seller_collateral))
+			);
+			assert_eq!(Orders::book_page(OPEN, 0)[0].order.id, id);
 			assert_eq!(Orders::orders_of(CONSUMER, OPEN), vec![id]);
 			assert_eq!(
 				last_event(),
@@ -69,7 +77,7 @@ mod placing {
 	}
 
 	#[test]
-	fn an_ask_holds_energy_times_seller_collateral() {
+	fn an_ask_deposits_energy_times_seller_collateral() {
 		run_test(|| {
 			assert_ok!(Orders::place_order(signed(PRODUCER), OPEN, Side::Sell, 60, PRICE));
 			assert_eq!(held(PRODUCER), 60 * tariffs().seller_collateral);
@@ -95,21 +103,54 @@ mod placing {
 					.chain([PROSUMER, CONSUMER])
 					.map(|who| bid(who, 1))
 					.collect();
-			assert_eq!(Orders::book_summary(OPEN).pages, 3);
+			assert_eq!(<Orders as wattle_primitives::OrderBook>::pages(OPEN), 3);
 			let paged: Vec<u64> = (0..3)
-				.flat_map(|page| Orders::book_page(OPEN, page).into_inner())
-				.map(|entry| entry.id)
+				.flat_map(|page| Orders::book_page(OPEN, page))
+				.map(|line| line.order.id)
 				.collect();
 			assert_eq!(paged, ids);
 		});
 	}
 
 	#[test]
-	fn order_ids_increase_with_placement() {
+	fn order_ids_are_the_slot_and_the_place_in_it_and_increase_with_placement() {
 		run_test(|| {
 			let first = bid(CONSUMER, 1);
 			let second = bid(PROSUMER, 1);
 			assert_eq!(second, first + 1);
+			assert_eq!(first, OPEN << 20);
+			assert_ok!(Orders::place_order(signed(CONSUMER), OPEN + 1, Side::Buy, 1, PRICE));
+			assert!(Orders::order((OPEN + 1) << 20).is_some(), "each slot counts from 0");
+		});
+	}
+
+	#[test]
+	fn a_day_ahead_profile_is_placed_in_one_call_all_or_nothing() {
+		run_test(|| {
+			let profile: Vec<OrderSpec> = (0..6)
+				.map(|k| OrderSpec {
+					slot: OPEN + k,
+					side: if k % 2 == 0 { Side::Buy } else { Side::Sell },
+					energy_wh: 10 + k,
+					price: PRICE,
+				})
+				.collect();
+			assert_ok!(Orders::place_orders(signed(PROSUMER), profile.clone()));
+			for spec in &profile {
+				assert_eq!(Orders::orders_of(PROSUMER, spec.slot), vec![spec.slot << 20]);
+			}
+			// One refused order refuses the whole batch, with its own error.
+			let mut bad = profile.clone();
+			bad[3].energy_wh = 0;
+			let before = Balances::balance(&PROSUMER);
+			assert_noop!(Orders::place_orders(signed(PROSUMER), bad), Error::<Test>::ZeroEnergy);
+			assert_eq!(Balances::balance(&PROSUMER), before);
+			assert_noop!(Orders::place_orders(signed(PROSUMER), vec![]), Error::<Test>::EmptyBatch);
+			let seven = [profile.clone(), profile[..1].to_vec()].concat();
+			assert_noop!(
+				Orders::place_orders(signed(PROSUMER), seven),
+				Error::<Test>::BatchTooLarge
+			);
 		});
 	}
 }
@@ -291,39 +332,25 @@ mod refused {
 			);
 		});
 	}
-
-	#[test]
-	fn orders_in_too_many_unsettled_slots_are_refused() {
-		run_test(|| {
-			for slot in OPEN..OPEN + 3 {
-				assert_ok!(Orders::place_order(signed(CONSUMER), slot, Side::Buy, 1, PRICE));
-			}
-			assert_noop!(
-				Orders::place_order(signed(CONSUMER), OPEN + 3, Side::Buy, 1, PRICE),
-				Error::<Test>::TooManyOpenSlots
-			);
-			assert_ok!(Orders::place_order(signed(CONSUMER), OPEN + 2, Side::Buy, 1, PRICE));
-		});
-	}
 }
 
 mod cancelling {
 	use super::*;
 
 	#[test]
-	fn cancelling_releases_the_whole_hold_and_unlists_the_order() {
+	fn cancelling_pays_the_whole_deposit_back_and_unlists_the_order() {
 		run_test(|| {
 			let free = Balances::balance(&CONSUMER);
 			let id = bid(CONSUMER, 40);
 			let hold = held(CONSUMER);
-			assert!(<Orders as MarketObligations<_>>::has_open_obligations(&CONSUMER));
+			assert!(<Settlement as MarketObligations<_>>::has_open_obligations(&CONSUMER));
 			assert_ok!(Orders::cancel_order(signed(CONSUMER), id));
 			assert_eq!(held(CONSUMER), 0);
 			assert_eq!(Balances::balance(&CONSUMER), free);
 			assert_eq!(Orders::order(id), None);
 			assert!(Orders::book_page(OPEN, 0).is_empty());
 			assert_eq!(Orders::book_summary(OPEN).open, 0);
-			assert!(!<Orders as MarketObligations<_>>::has_open_obligations(&CONSUMER));
+			assert!(!<Settlement as MarketObligations<_>>::has_open_obligations(&CONSUMER));
 			assert_eq!(
 				last_event(),
 				Event::OrderCancelled { id, who: CONSUMER, slot: OPEN, released: hold }
@@ -339,23 +366,39 @@ mod cancelling {
 			assert_ok!(Orders::cancel_order(signed(CONSUMER), first));
 			assert_eq!(Orders::orders_of(CONSUMER, OPEN), vec![second]);
 			assert_eq!(held(CONSUMER), 20 * (PRICE + tariffs().grid_fee));
-			assert!(<Orders as MarketObligations<_>>::has_open_obligations(&CONSUMER));
+			assert!(<Settlement as MarketObligations<_>>::has_open_obligations(&CONSUMER));
 		});
 	}
 
 	#[test]
-	fn cancelling_unknown_foreign_cleared_or_closed_orders_is_refused() {
+	fn cancelling_unknown_foreign_or_closed_orders_is_refused() {
 		run_test(|| {
 			assert_noop!(Orders::cancel_order(signed(CONSUMER), 99), Error::<Test>::UnknownOrder);
 			let id = bid(CONSUMER, 10);
+			assert_noop!(
+				Orders::cancel_order(signed(CONSUMER), id + 1),
+				Error::<Test>::UnknownOrder
+			);
 			assert_noop!(Orders::cancel_order(signed(PROSUMER), id), Error::<Test>::NotOrderOwner);
+			set_time(OPEN - 1, 40);
+			assert_noop!(Orders::cancel_order(signed(CONSUMER), id), Error::<Test>::GateClosed);
 			set_time(OPEN, 0);
 			assert_noop!(Orders::cancel_order(signed(CONSUMER), id), Error::<Test>::GateClosed);
-			Books::<Test>::mutate(OPEN, |b| b.status = BookStatus::Cleared);
-			assert_noop!(
-				Orders::cancel_order(signed(CONSUMER), id),
-				Error::<Test>::OrderAlreadyCleared
-			);
+		});
+	}
+
+	#[test]
+	fn a_later_order_is_held_under_the_tariffs_of_the_first_one_of_its_slot() {
+		run_test(|| {
+			bid(CONSUMER, 10);
+			let mut raised = tariffs();
+			raised.grid_fee *= 2;
+			assert_ok!(Participants::set_tariffs(signed(OPERATOR), ZONE, raised));
+			let id = bid(CONSUMER, 10);
+			assert_eq!(held(CONSUMER), 20 * (PRICE + tariffs().grid_fee));
+			let before = Balances::balance(&CONSUMER);
+			assert_ok!(Orders::cancel_order(signed(CONSUMER), id));
+			assert_eq!(Balances::balance(&CONSUMER), before + 10 * (PRICE + tariffs().grid_fee));
 		});
 	}
 }

@@ -433,7 +433,7 @@ pub mod pallet {
 		/// Leave the market and get the registration deposit back. Only without open orders,
 		/// unsettled slots or debt.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::deregister())]
+		#[pallet::weight(T::WeightInfo::deregister().saturating_add(T::Obligations::check_weight()))]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let p = Registry::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;

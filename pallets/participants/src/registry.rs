@@ -75,6 +75,10 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 		});
 		Ok(FIXTURE_ZONE)
 	}
+
+	fn fund(who: &T::AccountId, amount: wattle_primitives::Balance) {
+		T::Currency::set_balance(who, amount);
+	}
 }
 
 /// Tariffs of the fixture zone: the development tariffs.

@@ -1,9 +1,11 @@
-//! Benchmarks of each step of the walk at its worst case: a participant with the most orders an
-//! account may have, bids and asks, a reading far off its contract, part of the bill paid from
-//! its balance and the rest left as debt; a full page of the book loaded or pruned. Their tests
+//! Benchmarks of the walk at its worst case: `n` households of one zone, each with the most
+//! orders a record may hold (bids and asks, all filled), no reading (so the substitute and the
+//! penalty apply), a bill beyond its deposit paid partly from its balance and the rest left as
+//! debt; a full page of the book pruned; `n` expired records pruned in one block. Their tests
 //! run with the unit tests; `scripts/benchmark.sh` turns them into `weights.rs`.
 use super::*;
-use crate::pallet::{Bills, Config, InProgress, NextSlotToSettle, Pallet};
+use crate::pallet::{Config, InProgress, NextSlotToSettle, Pallet, Positions};
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -13,10 +15,10 @@ use frame_support::{
 	weights::Weight,
 };
 use sp_core::sr25519;
-use wattle_double_auction::Side;
+use wattle_double_auction::{Clearing, Order, Side};
 use wattle_primitives::{
-	AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, MeterReadings, OrderBook,
-	Role, Slot, WTL, WTL_PER_KWH,
+	order_id, AdmissionFixtures, Balance, BookFixtures, ClearingFixtures, EnergyWh, MarketClock,
+	OrderBook, ParticipantRegistry, Role, Slot, WTL_PER_KWH,
 };
 
 const SLOT: Slot = 1_000;
@@ -28,121 +30,120 @@ fn after_metering<T: Config>() {
 	T::Clock::set_now_secs(T::Clock::config().metering_closes(SLOT).saturating_add(1));
 }
 
-/// An admitted prosumer with the most contracted orders an account may have in `SLOT`.
-fn trader<T: Config>() -> T::AccountId {
-	let who: T::AccountId = account("household", 0, 0);
-	T::Registry::admit(&who, Role::Prosumer, 1_000_000, sr25519::Public::from_raw([7; 32]))
-		.expect("a fresh account; qed");
-	T::Book::contract_for_benchmarks(SLOT, &who, FILL_WH, PRICE);
-	T::Clearing::clear_for_benchmarks(SLOT, PRICE);
-	who
+/// `SLOT` cleared at `PRICE`: bids priced above it and asks priced below it fill completely.
+fn cleared<T: Config>() -> Clearing {
+	let clearing = Clearing {
+		price: PRICE,
+		volume_wh: core::num::NonZeroU64::MIN,
+		marginal_bid: None,
+		marginal_ask: None,
+	};
+	T::Clearing::clear_for_benchmarks(SLOT, clearing);
+	clearing
 }
 
-fn progress(stage: Stage, collected: Balance) -> Progress {
+/// `n` admitted prosumers of one zone, each with a full record of `SLOT` whose deposit is in the
+/// escrow, no reading and little free balance.
+fn households<T: Config>(n: u32) -> Vec<T::AccountId> {
+	let escrow = Pallet::<T>::escrow_account();
+	let mut escrowed = T::Currency::minimum_balance();
+	let mut all = Vec::new();
+	for i in 0..n {
+		let who: T::AccountId = account("household", i, 0);
+		let mut meter = [7u8; 32];
+		meter[..4].copy_from_slice(&i.to_le_bytes());
+		let zone =
+			T::Registry::admit(&who, Role::Prosumer, 1_000_000, sr25519::Public::from_raw(meter))
+				.expect("a fresh account with a meter of its own; qed");
+		let tariffs = T::Registry::zone(zone).expect("the fixture's zone; qed").tariffs;
+		let mut record = SlotRecord::new(zone);
+		record.grid_fee = tariffs.grid_fee;
+		record.collateral = tariffs.seller_collateral;
+		for k in 0..T::MaxOrdersPerAccountPerSlot::get() {
+			let (side, price, per_wh) = if k % 2 == 0 {
+				(Side::Buy, PRICE * 2, PRICE * 2 + tariffs.grid_fee)
+			} else {
+				(Side::Sell, PRICE / 2, tariffs.seller_collateral)
+			};
+			let seq = i * T::MaxOrdersPerAccountPerSlot::get() + k;
+			let order = Order { id: order_id(SLOT, seq), side, energy_wh: FILL_WH, price };
+			record.orders.try_push(order).expect("within the bound; qed");
+			record.deposit += per_wh * FILL_WH as Balance;
+		}
+		escrowed += record.deposit;
+		Positions::<T>::insert(SLOT, &who, record);
+		// Enough to pay part of the bill from the balance, not all of it.
+		T::Currency::set_balance(&who, T::Currency::minimum_balance() + 1_000);
+		all.push(who);
+	}
+	T::Currency::set_balance(&escrow, escrowed);
+	all
+}
+
+fn progress(clearing: Option<Clearing>, stage: Stage) -> Progress {
 	Progress {
 		slot: SLOT,
+		clearing,
 		stage,
-		collected,
+		paid_in: 0,
 		paid_out: 0,
 		totals: SlotTotals { price: PRICE, ..Default::default() },
 	}
-}
-
-fn one_step<T: Config>() {
-	Pallet::<T>::walk(1, Weight::MAX, None);
 }
 
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
-	/// Reading a full page of the book.
+	/// Settling `n` households of one zone at the worst case in one walk.
 	#[benchmark]
-	fn load_page() {
-		let per_page = T::Book::orders_per_page();
-		T::Book::fill_for_benchmarks(SLOT, per_page, false);
-		let entries;
-		#[block]
-		{
-			entries = T::Book::page(SLOT, 0);
-		}
-		assert_eq!(entries.len() as u32, per_page);
-	}
-
-	/// Moving a contracted bid's payment from its hold into the escrow.
-	#[benchmark]
-	fn collect_bid() {
-		trader::<T>();
+	fn settle_households(n: Linear<0, { T::MaxStepsPerCall::get() }>) {
+		let clearing = cleared::<T>();
+		let all = households::<T>(n);
 		after_metering::<T>();
-		InProgress::<T>::put(progress(Stage::Collect { page: 0, index: 0 }, 0));
+		InProgress::<T>::put(progress(Some(clearing), Stage::Households { after: None }));
 		#[block]
 		{
-			one_step::<T>();
+			Pallet::<T>::walk(n, Weight::MAX, None);
 		}
-		let collected = InProgress::<T>::get().map_or(0, |p| p.collected);
-		assert_eq!(collected, PRICE * FILL_WH as Balance);
-	}
-
-	/// Settling a participant at the worst case: every order of its slot to read and close,
-	/// energy paid from the escrow, a shortfall far beyond its holds, paid partly from its
-	/// balance with the rest recorded as debt, reputation changed, bill and event written.
-	#[benchmark]
-	fn settle_participant() {
-		let who = trader::<T>();
-		let escrow = Pallet::<T>::escrow_account();
-		let mut collected: Balance = 0;
-		for page in 0..T::Book::pages(SLOT) {
-			for order in T::Book::page(SLOT, page) {
-				if order.side == Side::Buy {
-					collected += T::Book::collect_bid(order.id, PRICE, &escrow);
-				}
-			}
+		for who in all {
+			let bill = Positions::<T>::get(SLOT, &who).and_then(|r| r.bill).expect("settled; qed");
+			assert!(bill.debt > 0 && bill.reading_missing && bill.energy_received > 0);
 		}
-		T::Meter::record_for_benchmarks(SLOT, &who, 20_000, 0);
-		let free = T::Currency::minimum_balance().saturating_add(WTL / 1_000);
-		T::Currency::set_balance(&who, free);
-		after_metering::<T>();
-		InProgress::<T>::put(progress(Stage::Positions { page: 0, index: 0 }, collected));
-		#[block]
-		{
-			one_step::<T>();
-		}
-		let bill = Bills::<T>::get(SLOT, &who).expect("settled; qed");
-		assert!(bill.debt > 0 && bill.paid_from_balance > 0 && bill.energy_received > 0);
 	}
 
 	/// Forgetting a full page of a settled slot's book.
 	#[benchmark]
 	fn prune_page() {
 		let per_page = T::Book::orders_per_page();
-		T::Book::fill_for_benchmarks(SLOT, per_page * 2, false);
-		InProgress::<T>::put(progress(Stage::PruneBook, 0));
+		T::Book::fill_for_benchmarks(SLOT, per_page * 2);
+		InProgress::<T>::put(progress(None, Stage::PruneBook));
 		#[block]
 		{
-			one_step::<T>();
+			Pallet::<T>::walk(1, Weight::MAX, None);
 		}
 		assert_eq!(T::Book::pages(SLOT), 1);
 	}
 
-	/// Forgetting a bill past the retention period.
+	/// Forgetting `n` records past the retention period in one block.
 	#[benchmark]
-	fn prune_bill() {
-		let who: T::AccountId = account("household", 0, 0);
-		Bills::<T>::insert(SLOT, &who, Bill::default());
-		let mut walk = progress(Stage::PruneBills, 0);
-		walk.slot = SLOT + T::BillRetentionSlots::get();
-		InProgress::<T>::put(walk);
+	fn prune_records(n: Linear<0, 5_000>) {
+		for i in 0..n {
+			let who: T::AccountId = account("household", i, 0);
+			Positions::<T>::insert(SLOT, &who, SlotRecord::new(0));
+		}
+		let removed;
 		#[block]
 		{
-			one_step::<T>();
+			removed = Pallet::<T>::prune_expired(SLOT, None, n).0;
 		}
-		assert!(!Bills::<T>::contains_key(SLOT, &who));
+		assert_eq!(removed, n);
 	}
 
-	/// A whole slot that traded nobody's orders: every stage started and finished once.
+	/// A whole slot without records or orders: every stage started and finished once.
 	#[benchmark]
 	fn empty_slot() {
-		T::Clearing::clear_for_benchmarks(SLOT, PRICE);
+		cleared::<T>();
 		NextSlotToSettle::<T>::put(SLOT);
 		after_metering::<T>();
 		#[block]

@@ -1,36 +1,42 @@
 //! # Settlement: step 7 of a blockchain power transaction (settlement and credit evaluation)
 //!
-//! Once a slot's metering window has closed, every participant of the slot is settled exactly
-//! once, under the settlement rule of `docs/DESIGN.md`:
+//! Settlement keeps each household's record of each slot ([`Positions`], one key per slot and
+//! household): the orders it placed (pallet `orders` writes them here, with their deposit in the
+//! market's escrow), its meter's signed reading (pallet `metering` writes it here) and, once the
+//! slot is settled, its bill. It is the one pallet that moves a bill's money.
 //!
-//! - **Energy** at the clearing price: each contracted bid pays `fill * price` from its hold
-//!   into the market's escrow account (`settlement.escrowAccount`), and each seller is paid
-//!   `sold * price` out of it. The escrow ends every settled slot where it started (at the
-//!   existential deposit it was given at genesis).
+//! Once a slot's metering window has closed, every household with a record of the slot is
+//! settled exactly once, under the settlement rule of `docs/DESIGN.md`:
+//!
+//! - **Energy** at the clearing price: each order's fill follows from the slot's O(1) clearing
+//!   result (`wattle_double_auction::fill_of`); a buyer pays `bought * price` and a seller
+//!   receives `sold * price`, both through the market's escrow (`settlement.escrow`), which
+//!   holds every deposit of every unsettled order.
 //! - **Grid fee** `bought * grid_fee` to the zone operator.
 //! - **Imbalance** `d = measured_net - contracted_net` (Wh, net export): for `d < 0` the
-//!   participant pays `|d| * retail_price` to the zone operator, for `d > 0` the operator pays
-//!   `d * feed_in_price`. A participant with a reading and no position is settled the same way:
+//!   household pays `|d| * retail_price` to the zone operator, for `d > 0` the operator pays
+//!   `d * feed_in_price`. A household with a reading and no position is settled the same way:
 //!   the grid is its supplier of last resort.
-//! - **Missing reading** with a position: imported = exported = 0, plus the zone's
-//!   `missing_reading_penalty`.
-//! - **Who pays how.** What the participant owes the operator, net of what the operator owes
-//!   it, comes from its order holds of the slot first, then its free balance; the rest is
-//!   recorded as debt ([`pallet_participants`]), which stops it trading until `repayDebt`.
-//!   Every hold of the slot is released at the end. Nothing is minted or burned.
+//! - **Missing reading** with a position: the meter counts as having imported the connection's
+//!   whole capacity for the slot and exported nothing, and the zone's `missing_reading_penalty`
+//!   is due on top. No true reading costs more, so withholding one never pays.
+//! - **Who pays how.** What the household owes comes from its deposit first, then its free
+//!   balance; the rest is recorded as debt ([`wattle_primitives::ParticipantRegistry`]), which
+//!   stops it trading until `repayDebt`. The rest of its deposit is paid back. Nothing is minted
+//!   or burned.
 //! - **Credit evaluation.** Reputation +`ReputationGain` for a slot with a position settled
 //!   within `imbalance_tolerance_wh`, −`ImbalanceLoss` beyond it, −`MissingReadingLoss`
-//!   without a reading, −`DebtLoss` for new debt. Below `min_reputation` a participant cannot
+//!   without a reading, −`DebtLoss` for new debt. Below `min_reputation` a household cannot
 //!   place orders.
 //!
-//! **How it runs.** Slots are settled in order. The work of a slot is a walk in small steps
-//! (collect a bid, settle a participant, forget a page): `on_idle` takes as many steps as the
-//! block has room for, and anyone may push the walk on with [`Pallet::settle`], so no block
-//! goes over its weight however many participants a slot has. A settled participant's orders
-//! and reading are consumed as it is settled, so none is settled twice; the slot's book and
-//! clearing outcome are pruned at the end. Each participant gets an event [`Event::Settled`]
-//! and a bill ([`Bills`], kept for `BillRetentionSlots` slots); each slot ends with
-//! [`Event::SlotSettled`] and its totals in [`SlotTotalsOf`].
+//! **How it runs.** Slots are settled in order. A slot's walk visits each household's record
+//! once, from a stored cursor: `on_idle` settles as many as the block has room for, and anyone
+//! may push the walk on with [`Pallet::settle`], so no block goes over its weight however many
+//! households a slot has. Each household gets an event [`Event::Settled`] and its bill in its
+//! record (kept for `BillRetentionSlots` slots, then pruned with a cursor, a bounded number of
+//! records a block); each slot ends with [`Event::SlotSettled`] and its totals in
+//! [`SlotTotalsOf`]. The slot's book is pruned at its end; its clearing outcome, which explains
+//! the bills' fills, goes with its records.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -39,6 +45,7 @@ pub use pallet::*;
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
+mod ledger;
 #[cfg(test)]
 mod mock;
 pub mod rule;
@@ -65,7 +72,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::AccountIdConversion;
 	use wattle_primitives::{
-		AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, MeterReadings, OrderBook,
+		AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, OrderBook,
 		ParticipantRegistry, Slot,
 	};
 
@@ -84,20 +91,22 @@ pub mod pallet {
 		/// The market's clock and configuration.
 		type Clock: MarketClock;
 
-		/// The order books and their holds (pallet `orders`).
-		type Book: OrderBook<Self::AccountId>;
+		/// The order books, pruned once their slot is settled (pallet `orders`); the fixtures
+		/// serve benchmarks only.
+		type Book: OrderBook + wattle_primitives::BookFixtures;
 
-		/// The clearing outcomes (pallet `clearing`).
-		type Clearing: ClearedSlots;
-
-		/// The recorded meter readings (pallet `metering`).
-		type Meter: MeterReadings<Self::AccountId>;
+		/// The clearing outcomes (pallet `clearing`); the fixtures serve benchmarks only.
+		type Clearing: ClearedSlots + wattle_primitives::ClearingFixtures;
 
 		/// Derives the market's escrow account.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// The most steps one `settle` call may take.
+		/// The most orders one household may have in one slot.
+		#[pallet::constant]
+		type MaxOrdersPerAccountPerSlot: Get<u32>;
+
+		/// The most households one `settle` call may settle.
 		#[pallet::constant]
 		type MaxStepsPerCall: Get<u32>;
 
@@ -133,10 +142,18 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type InProgress<T: Config> = StorageValue<_, Progress, OptionQuery>;
 
-	/// Each participant's bill for a settled slot (`slot`, `participant`).
+	/// Each household's record of a slot (`slot`, `household`): its orders and their deposit,
+	/// its meter reading, and its bill once the slot is settled. Kept for `BillRetentionSlots`
+	/// slots after settlement.
 	#[pallet::storage]
-	pub type Bills<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, Slot, Blake2_128Concat, T::AccountId, Bill>;
+	pub type Positions<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		Slot,
+		Blake2_128Concat,
+		T::AccountId,
+		SlotRecord<T::MaxOrdersPerAccountPerSlot>,
+	>;
 
 	/// Each settled slot's totals: price, volume, imbalances, fees, debt.
 	#[pallet::storage]
@@ -149,7 +166,7 @@ pub mod pallet {
 		/// for energy, paid `grid_fee`, had an imbalance of `imbalance_wh` (net export beyond
 		/// its contract, Wh) that cost `imbalance_charge` or earned `imbalance_credit`, paid
 		/// `penalty` for a missing reading, and was left with `debt` new debt. The whole bill is
-		/// in `settlement.bills(slot, who)`.
+		/// in `settlement.positions(slot, who).bill`.
 		Settled {
 			slot: Slot,
 			who: T::AccountId,
@@ -162,8 +179,8 @@ pub mod pallet {
 			penalty: Balance,
 			debt: Balance,
 		},
-		/// Every participant of `slot` is settled and its orders, outcome and readings are
-		/// pruned; totals in `settlement.slotTotalsOf(slot)`.
+		/// Every household of `slot` is settled and the slot's book is pruned; totals in
+		/// `settlement.slotTotalsOf(slot)`.
 		SlotSettled { slot: Slot, participants: u32, volume_wh: EnergyWh, price: Balance },
 	}
 
@@ -179,7 +196,7 @@ pub mod pallet {
 		EarlierSlotFirst,
 		/// The slot's metering window is still open (or the slot has not happened yet).
 		MeteringWindowOpen,
-		/// The slot's clearing is not final yet: its orders are still becoming contracts.
+		/// The slot's clearing is not final yet.
 		ClearingPending,
 	}
 
@@ -193,7 +210,7 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			// The escrow keeps the existential deposit for good, so that paying out a slot
+			// The escrow keeps the existential deposit for good, so that paying out of it
 			// never reaps it and no dust is ever burned.
 			let escrow = Pallet::<T>::escrow_account();
 			let missing =
@@ -223,6 +240,7 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxStepsPerCall::get() > 0, "settle must be able to take a step");
+			assert!(T::MaxOrdersPerAccountPerSlot::get() > 0, "a household places some order");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -233,10 +251,10 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Push the settlement of `slot` on by up to `max` steps (a bid collected, a
-		/// participant settled, a page pruned). Open to anyone; `on_idle` does the same work
-		/// in blocks with room to spare. Only the next slot to settle can be pushed, once its
-		/// metering window has closed and its clearing is final.
+		/// Push the settlement of `slot` on by up to `max` steps (a household settled, a page
+		/// of the book or a batch of expired records pruned). Open to anyone; `on_idle` does the
+		/// same work in blocks with room to spare. Only the next slot to settle can be pushed,
+		/// once its metering window has closed and its clearing is final.
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::walk_weight(*max))]
 		pub fn settle(origin: OriginFor<T>, slot: Slot, max: u32) -> DispatchResultWithPostInfo {
@@ -258,7 +276,15 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// `who`'s bill for `slot`, once settled (kept for `BillRetentionSlots` slots).
 		pub fn bill(slot: Slot, who: T::AccountId) -> Option<Bill> {
-			Bills::<T>::get(slot, who)
+			Positions::<T>::get(slot, who).and_then(|record| record.bill)
+		}
+
+		/// `who`'s record of `slot`: orders, deposit, reading and bill.
+		pub fn position(
+			slot: Slot,
+			who: T::AccountId,
+		) -> Option<SlotRecord<T::MaxOrdersPerAccountPerSlot>> {
+			Positions::<T>::get(slot, who)
 		}
 
 		/// The totals of settled `slot`.
@@ -266,8 +292,7 @@ pub mod pallet {
 			SlotTotalsOf::<T>::get(slot)
 		}
 
-		/// The market's escrow account: it holds the bids' payments for energy between their
-		/// collection and the sellers' settlement.
+		/// The market's escrow account: it holds the deposits of every order not yet settled.
 		pub fn escrow() -> T::AccountId {
 			Self::escrow_account()
 		}
@@ -279,30 +304,25 @@ pub mod pallet {
 			T::PalletId::get().into_account_truncating()
 		}
 
-		/// The invariants: the escrow holds its existential deposit plus exactly what the slot
-		/// being settled has collected and not yet paid out; a participant with a bill for the
-		/// slot being settled has no position or reading of it left (none is settled twice).
+		/// The invariants: the escrow holds its existential deposit, every unsettled record's
+		/// deposit, and what the households settled so far in the slot being settled paid in for
+		/// energy less what they were paid out for it (sellers may come first); at least that
+		/// much, since a stranger may give it more.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let progress = InProgress::<T>::get();
-			let owed = progress.map_or(0, |p| p.collected.saturating_sub(p.paid_out));
+			let deposits = Positions::<T>::iter_values()
+				.filter(|record| record.bill.is_none())
+				.fold(0, |total: Balance, record| total.saturating_add(record.deposit));
+			let (paid_in, paid_out) = progress.as_ref().map_or((0, 0), |p| (p.paid_in, p.paid_out));
+			let owed = T::Currency::minimum_balance()
+				.saturating_add(deposits)
+				.saturating_add(paid_in)
+				.checked_sub(paid_out)
+				.ok_or("the slot being settled paid sellers more than all deposits")?;
 			ensure!(
-				T::Currency::balance(&Self::escrow_account())
-					== T::Currency::minimum_balance().saturating_add(owed),
-				"the escrow holds other than what the slot being settled owes its sellers"
+				T::Currency::balance(&Self::escrow_account()) >= owed,
+				"the escrow holds less than the unsettled deposits"
 			);
-			if let Some(progress) = progress {
-				ensure!(
-					progress.paid_out <= progress.collected,
-					"the escrow paid out more than it got"
-				);
-				for (who, _) in Bills::<T>::iter_prefix(progress.slot) {
-					ensure!(
-						T::Book::position(progress.slot, &who).is_none()
-							&& T::Meter::reading(progress.slot, &who).is_none(),
-						"a settled participant still has a position or reading in the slot"
-					);
-				}
-			}
 			Ok(())
 		}
 	}

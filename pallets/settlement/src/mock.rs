@@ -49,7 +49,7 @@ impl pallet_timestamp::Config for Test {}
 impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Obligations = Orders;
+	type Obligations = Settlement;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;
@@ -59,13 +59,11 @@ impl pallet_participants::Config for Test {
 }
 
 impl pallet_orders::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Participants;
+	type Ledger = Settlement;
 	type MaxOrdersPerSlot = ConstU32<1_000>;
 	type OrdersPerPage = ConstU32<3>;
-	type MaxOrdersPerAccountPerSlot = ConstU32<4>;
-	type MaxOpenSlotsPerAccount = ConstU32<16>;
+	type MaxOrdersPerCall = ConstU32<8>;
 	type WeightInfo = ();
 }
 
@@ -73,7 +71,6 @@ impl pallet_clearing::Config for Test {
 	type Book = Orders;
 	type Clock = Orders;
 	type MaxAuthorities = ConstU32<4>;
-	type ContractPagesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 }
 
@@ -96,6 +93,7 @@ impl frame_system::offchain::CreateAuthorizedTransaction<pallet_clearing::Call<T
 impl pallet_metering::Config for Test {
 	type Registry = Participants;
 	type Clock = Orders;
+	type Ledger = Settlement;
 	type MaxReadingsPerBatch = ConstU32<16>;
 	type WeightInfo = ();
 }
@@ -111,8 +109,8 @@ impl pallet_settlement::Config for Test {
 	type Clock = Orders;
 	type Book = Orders;
 	type Clearing = Clearing;
-	type Meter = Metering;
 	type PalletId = MarketPalletId;
+	type MaxOrdersPerAccountPerSlot = ConstU32<4>;
 	type MaxStepsPerCall = ConstU32<16>;
 	type BillRetentionSlots = BillRetentionSlots;
 	type ReputationGain = ConstU16<1>;
@@ -165,8 +163,8 @@ fn role(who: AccountId) -> Role {
 	}
 }
 
-/// Moves the clock to `secs` seconds into `slot` and runs a block's hooks: clearing's fallback
-/// and contract formation, then settlement with a whole block's weight to spare.
+/// Moves the clock to `secs` seconds into `slot` and runs a block's hooks: clearing's fallback,
+/// then settlement with a whole block's weight to spare.
 pub fn block_at(slot: Slot, secs: u64) {
 	let number = System::block_number() + 1;
 	System::set_block_number(number);

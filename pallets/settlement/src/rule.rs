@@ -1,6 +1,6 @@
 //! The settlement rule of one participant in one slot, as pure arithmetic: what it owes and is
 //! owed, before any money moves. Exact integers, saturating, no rounding.
-use wattle_primitives::{Balance, EnergyWh, Position, Tariffs};
+use wattle_primitives::{Balance, Position, Reading, Tariffs};
 
 /// What one participant owes and is owed for one slot.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -22,6 +22,9 @@ pub struct Charges {
 	pub penalty: Balance,
 	/// A participant with a position sent no reading.
 	pub reading_missing: bool,
+	/// What the meter is taken to have measured: its reading, the substitute if it sent none
+	/// while the participant had a position, nothing if it sent none without one.
+	pub metered: Reading,
 }
 
 impl Charges {
@@ -32,17 +35,25 @@ impl Charges {
 }
 
 /// The settlement rule (docs/DESIGN.md) for a participant with `position` (if it traded) and
-/// meter `reading` `(imported_wh, exported_wh)` (if one was recorded), at clearing `price`
-/// under its zone's `tariffs`.
+/// meter `reading` (if one was recorded), at clearing `price` under its zone's `tariffs`. A
+/// participant with a position and no reading is taken to have measured `substitute` (its
+/// connection's whole capacity drawn from the grid, nothing fed in) and pays the penalty too:
+/// no true reading within the connection's capacity costs as much, so withholding never pays.
 pub fn charges(
 	position: Option<&Position>,
-	reading: Option<(EnergyWh, EnergyWh)>,
+	reading: Option<Reading>,
+	substitute: Reading,
 	price: Balance,
 	tariffs: &Tariffs,
 ) -> Charges {
 	let traded = position.copied().unwrap_or_default();
 	let reading_missing = position.is_some() && reading.is_none();
-	let (imported_wh, exported_wh) = reading.unwrap_or((0, 0));
+	let metered = match reading {
+		Some(reading) => reading,
+		None if reading_missing => substitute,
+		None => Reading::default(),
+	};
+	let Reading { imported_wh, exported_wh } = metered;
 	let measured_net = exported_wh as i128 - imported_wh as i128;
 	let contracted_net = traded.sold_wh as i128 - traded.bought_wh as i128;
 	let imbalance = measured_net - contracted_net;
@@ -66,6 +77,7 @@ pub fn charges(
 		},
 		penalty: if reading_missing { tariffs.missing_reading_penalty } else { 0 },
 		reading_missing,
+		metered,
 	}
 }
 

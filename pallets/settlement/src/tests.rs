@@ -1,12 +1,10 @@
 //! Settlement through the real market pallets: hand-computed bills, the walk's pagination and
-//! its errors, pruning, and a randomized run of many slots that checks conservation.
+//! its errors, pruning with a cursor, the substitute for a missing reading, and a randomized run
+//! of many slots that checks conservation.
 use crate::{mock::*, pallet::*, Bill};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{
-		fungible::{Inspect, InspectHold},
-		Hooks,
-	},
+	traits::{fungible::Inspect, Hooks},
 	weights::Weight,
 };
 use pallet_orders::Side;
@@ -32,8 +30,14 @@ fn reputation(who: AccountId) -> u16 {
 	Participants::participant(who).map_or(0, |p| p.reputation)
 }
 
-fn order_hold(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&pallet_orders::HoldReason::Order.into(), &who)
+/// What `who` has deposited in the escrow for its orders of `slot` and not yet been settled.
+fn deposit_in(slot: Slot, who: AccountId) -> Balance {
+	Positions::<Test>::get(slot, who).filter(|r| r.bill.is_none()).map_or(0, |r| r.deposit)
+}
+
+/// `who`'s balance and what the escrow holds of its for `SLOT`.
+fn worth(who: AccountId) -> Balance {
+	total(who) + deposit_in(SLOT, who)
 }
 
 fn place(who: AccountId, side: Side, energy_wh: u64, price: Balance) {
@@ -67,7 +71,7 @@ fn deliver_and_meter(slot: Slot, readings: &[(AccountId, u64, u64)]) {
 /// balance and the operator's.
 fn settle_cycle(readings: &[(AccountId, u64, u64)]) -> Vec<(AccountId, i128)> {
 	let before: Vec<_> =
-		HOUSEHOLDS.iter().chain([OPERATOR].iter()).map(|who| (*who, total(*who))).collect();
+		HOUSEHOLDS.iter().chain([OPERATOR].iter()).map(|who| (*who, worth(*who))).collect();
 	let issuance = Balances::total_issuance();
 	deliver_and_meter(SLOT, readings);
 	block_at(SLOT + 1, 31);
@@ -75,7 +79,7 @@ fn settle_cycle(readings: &[(AccountId, u64, u64)]) -> Vec<(AccountId, i128)> {
 	assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
 	assert_eq!(Balances::total_issuance(), issuance, "settlement mints and burns nothing");
 	assert_eq!(total(Settlement::escrow_account()), 1, "the escrow is back at its deposit");
-	before.into_iter().map(|(who, was)| (who, total(who) as i128 - was as i128)).collect()
+	before.into_iter().map(|(who, was)| (who, worth(who) as i128 - was as i128)).collect()
 }
 
 fn change(changes: &[(AccountId, i128)], who: AccountId) -> i128 {
@@ -83,7 +87,7 @@ fn change(changes: &[(AccountId, i128)], who: AccountId) -> i128 {
 }
 
 fn bill(who: AccountId) -> Bill {
-	Bills::<Test>::get(SLOT, who).expect("a settled participant has a bill")
+	Settlement::bill(SLOT, who).expect("a settled participant has a bill")
 }
 
 /// Carol buys 500 Wh at 0.25 WTL/kWh, Dave sells 500 Wh at 0.15: they clear at the midpoint,
@@ -116,7 +120,7 @@ fn full_delivery_pays_energy_and_grid_fee_and_nothing_else() {
 			}
 		);
 		assert_eq!(bill(DAVE).energy_received, 500 * PRICE);
-		assert_eq!((order_hold(CAROL), order_hold(DAVE)), (0, 0), "every hold is released");
+		assert_eq!((deposit_in(SLOT, CAROL), deposit_in(SLOT, DAVE)), (0, 0), "deposits paid back");
 		assert_eq!((reputation(CAROL), reputation(DAVE)), (501, 501));
 		System::assert_has_event(
 			Event::<Test>::Settled {
@@ -160,11 +164,8 @@ fn a_seller_short_of_its_contract_pays_the_shortfall_at_retail_price() {
 		assert_eq!(change(&changes, OPERATOR), (500 * GRID_FEE + 200 * RETAIL) as i128);
 		let dave = bill(DAVE);
 		assert_eq!((dave.imbalance_wh, dave.imbalance_charge), (-200, 200 * RETAIL));
-		// The 500 Wh of collateral (0.1 WTL/kWh) covered 50,000,000,000 of the 60,000,000,000.
-		assert_eq!(
-			(dave.paid_from_hold, dave.paid_from_balance),
-			(500 * 100_000_000, 10_000_000_000)
-		);
+		// The 500 Wh of collateral (0.1 WTL/kWh) and the sale's proceeds cover the charge.
+		assert_eq!((dave.paid_from_hold, dave.paid_from_balance), (200 * RETAIL, 0));
 		assert_eq!(reputation(DAVE), 490, "an imbalance beyond the tolerance costs reputation");
 		assert_eq!(reputation(CAROL), 501);
 	});
@@ -181,8 +182,11 @@ fn a_buyer_drawing_more_than_it_bought_pays_the_excess_at_retail_price() {
 		);
 		assert_eq!(change(&changes, DAVE), 500 * PRICE as i128);
 		let carol = bill(CAROL);
-		assert_eq!((carol.imbalance_wh, carol.paid_from_hold), (-200, 500 * GRID_FEE));
-		assert_eq!(carol.paid_from_balance, 200 * RETAIL);
+		// Her deposit held 500 Wh at her 0.25 limit plus the grid fee: after 0.2 for the energy,
+		// 0.05 and the fee are left of it for what she owes, the rest comes from her balance.
+		let left_of_deposit = 500 * GRID_FEE + 500 * 50_000_000;
+		assert_eq!((carol.imbalance_wh, carol.paid_from_hold), (-200, left_of_deposit));
+		assert_eq!(carol.paid_from_balance, 500 * GRID_FEE + 200 * RETAIL - left_of_deposit);
 	});
 }
 
@@ -209,21 +213,22 @@ fn imbalances_within_the_tolerance_earn_reputation() {
 }
 
 #[test]
-fn a_missing_reading_counts_as_zero_and_costs_the_penalty_and_reputation() {
+fn a_missing_reading_counts_as_the_whole_connection_drawn_and_costs_the_penalty_too() {
 	new_test_ext().execute_with(|| {
 		carol_buys_from_dave();
 		let changes = settle_cycle(&[(DAVE, 0, 500)]);
-		// Read as zero, Carol's 500 Wh bought were spilled back: credited at feed-in, less the
-		// grid fee and the penalty.
+		// Without a reading, Carol's meter counts as having drawn its whole connection (1,000 Wh)
+		// and fed in nothing: 500 Wh beyond her contract at retail, and the penalty.
 		let carol = bill(CAROL);
 		assert!(carol.reading_missing);
+		assert_eq!((carol.imported_wh, carol.exported_wh), (CAPACITY_WH, 0));
 		assert_eq!(
-			(carol.imbalance_wh, carol.imbalance_credit, carol.penalty),
-			(500, 500 * FEED_IN, PENALTY)
+			(carol.imbalance_wh, carol.imbalance_charge, carol.penalty),
+			(-500, 500 * RETAIL, PENALTY)
 		);
 		assert_eq!(
 			change(&changes, CAROL),
-			-((500 * PRICE + 500 * GRID_FEE + PENALTY) as i128) + (500 * FEED_IN) as i128
+			-((500 * PRICE + 500 * GRID_FEE + 500 * RETAIL + PENALTY) as i128)
 		);
 		assert_eq!(reputation(CAROL), 450);
 		assert_eq!(SlotTotalsOf::<Test>::get(SLOT).unwrap().missing_readings, 1);
@@ -250,12 +255,14 @@ fn what_cannot_be_paid_becomes_debt_that_stops_trading_until_repaid() {
 		assert_eq!(free_before, 2 * WTL - WTL - 500 * 280_000_000 - 1);
 		let changes = settle_cycle(&[(DAVE, 0, 500)]);
 		let poor = bill(POOR);
-		let due = 500 * GRID_FEE + PENALTY - 500 * FEED_IN;
-		// Clearing at 0.2 instead of the bid's 0.25 gave 500 * 0.05 back to its free balance.
-		let free_at_settlement = free_before + 500 * 50_000_000;
-		assert_eq!(poor.paid_from_hold, 500 * GRID_FEE);
-		assert_eq!(poor.paid_from_balance, free_at_settlement);
-		assert_eq!(poor.debt, due - 500 * GRID_FEE - free_at_settlement);
+		// No reading: the whole connection drawn, 500 Wh beyond the contract, and the penalty.
+		let due = 500 * GRID_FEE + 500 * RETAIL + PENALTY;
+		// Clearing at 0.2 instead of the bid's 0.25 left 500 * 0.05 of the deposit beside the
+		// grid fee: all of it goes to what is due.
+		let from_deposit = 500 * GRID_FEE + 500 * 50_000_000;
+		assert_eq!(poor.paid_from_hold, from_deposit);
+		assert_eq!(poor.paid_from_balance, free_before);
+		assert_eq!(poor.debt, due - from_deposit - free_before);
 		assert_eq!(debt(POOR), poor.debt);
 		assert_eq!(reputation(POOR), 500 - 50 - 100);
 		assert_eq!(
@@ -308,15 +315,15 @@ fn a_reading_without_trades_is_settled_with_the_grid_as_supplier() {
 #[test]
 fn a_slot_without_trade_moves_only_imbalances() {
 	new_test_ext().execute_with(|| {
-		// The book does not cross: nothing trades, every hold is released at contract time.
+		// The book does not cross: nothing trades, and settlement pays every deposit back.
 		place(CAROL, Side::Buy, 100, 100_000_000);
 		place(DAVE, Side::Sell, 100, 200_000_000);
 		let changes = settle_cycle(&[(CAROL, 100, 0)]);
 		assert_eq!(change(&changes, CAROL), -((100 * RETAIL) as i128));
 		assert_eq!(change(&changes, DAVE), 0);
-		assert_eq!((order_hold(CAROL), order_hold(DAVE)), (0, 0));
+		assert_eq!((deposit_in(SLOT, CAROL), deposit_in(SLOT, DAVE)), (0, 0));
 		System::assert_has_event(
-			Event::<Test>::SlotSettled { slot: SLOT, participants: 1, volume_wh: 0, price: 0 }
+			Event::<Test>::SlotSettled { slot: SLOT, participants: 2, volume_wh: 0, price: 0 }
 				.into(),
 		);
 	});
@@ -329,15 +336,13 @@ fn a_settled_slot_leaves_no_orders_outcome_or_readings_behind() {
 		place(ALICE, Side::Buy, 100, 210_000_000);
 		place(BOB, Side::Sell, 100, 190_000_000);
 		settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500), (BOB, 0, 100)]);
-		assert_eq!(pallet_orders::OpenOrders::<Test>::iter().count(), 0);
 		assert_eq!(pallet_orders::SlotBook::<Test>::iter_prefix(SLOT).count(), 0);
 		assert!(!pallet_orders::Books::<Test>::contains_key(SLOT));
-		for who in HOUSEHOLDS {
-			assert!(pallet_orders::AccountSlots::<Test>::get(who).is_empty());
-			assert!(pallet_orders::AccountOrders::<Test>::iter_prefix(who).next().is_none());
-		}
-		assert!(pallet_clearing::Outcomes::<Test>::get(SLOT).is_none());
-		assert_eq!(pallet_metering::Readings::<Test>::iter_prefix(SLOT).count(), 0);
+		// What is left of the slot is each household's record with its bill, and the outcome
+		// that explains the bills' fills, both until the retention period ends.
+		assert!(Positions::<Test>::iter_prefix_values(SLOT).all(|record| record.bill.is_some()));
+		assert_eq!(Positions::<Test>::iter_prefix(SLOT).count(), 4);
+		assert!(pallet_clearing::Outcomes::<Test>::get(SLOT).is_some());
 		// With nothing open any more, a household may leave the market.
 		assert_ok!(Participants::deregister(RuntimeOrigin::signed(DAVE)));
 	});
@@ -348,15 +353,16 @@ fn bills_are_kept_for_the_retention_period_then_pruned() {
 	new_test_ext().execute_with(|| {
 		carol_buys_from_dave();
 		settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500)]);
-		assert!(Bills::<Test>::contains_key(SLOT, CAROL));
-		// Four more slots settle (retention 4): the fourth prunes SLOT's bills and totals.
+		assert!(Settlement::bill(SLOT, CAROL).is_some());
+		// Four more slots settle (retention 4): the fourth prunes SLOT's records and totals.
 		block_at(SLOT + 4, 31);
 		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 4));
-		assert!(Bills::<Test>::contains_key(SLOT, CAROL));
+		assert!(Settlement::bill(SLOT, CAROL).is_some());
 		block_at(SLOT + 5, 31);
 		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 5));
-		assert!(!Bills::<Test>::contains_key(SLOT, CAROL));
+		assert!(Positions::<Test>::iter_prefix(SLOT).next().is_none());
 		assert!(SlotTotalsOf::<Test>::get(SLOT).is_none());
+		assert!(pallet_clearing::Outcomes::<Test>::get(SLOT).is_none());
 	});
 }
 
@@ -376,19 +382,16 @@ fn settlement_waits_for_the_metering_window_and_the_contracts() {
 			Settlement::settle(RuntimeOrigin::signed(ALICE), SLOT, 1),
 			Error::<Test>::MeteringWindowOpen
 		);
-		assert!(Bills::<Test>::get(SLOT, CAROL).is_none());
+		assert!(Settlement::bill(SLOT, CAROL).is_none());
 	});
 }
 
 #[test]
-fn settlement_waits_while_contracts_are_being_formed() {
+fn settlement_waits_while_the_clearing_is_pending() {
 	new_test_ext().execute_with(|| {
 		carol_buys_from_dave();
-		// The slot is cleared at its start, but no block runs its contract formation.
-		block_at(SLOT, 0);
-		pallet_clearing::ContractQueue::<Test>::put(frame_support::BoundedVec::truncate_from(
-			vec![(SLOT, 0)],
-		));
+		// The last block ran before the slot started, so nothing cleared or voided it yet.
+		block_at(SLOT - 1, 59);
 		Timestamp::set_timestamp(((SLOT + 1) * 60 + 31) * 1_000);
 		Settlement::on_idle(99, Weight::MAX);
 		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT));
@@ -428,11 +431,11 @@ fn settle_pushes_the_walk_step_by_step_and_refuses_bad_requests() {
 			calls += 1;
 			assert!(calls < 100, "the walk ends");
 		}
-		// Start, 4 orders to collect over 2 pages, 4 to settle, readings, the book's 2 pages,
-		// the page and stage ends in between, and the finish: one step a call.
-		assert!(calls > 12, "each call took one step ({calls} calls)");
+		// Start, 4 households to settle, the end of the records, the book's 2 pages, and the
+		// finish: one step a call.
+		assert!(calls >= 8, "each call took one step ({calls} calls)");
 		for who in [ALICE, BOB, CAROL, DAVE] {
-			assert!(Bills::<Test>::contains_key(SLOT, who));
+			assert!(Settlement::bill(SLOT, who).is_some());
 		}
 		assert_noop!(Settlement::settle(origin(), SLOT, 1), Error::<Test>::AlreadySettled);
 		// `settle` stops at the end of its slot: the next one waits for its own call or a block.
@@ -466,6 +469,7 @@ mod randomized {
 	use super::*;
 	use proptest::prelude::*;
 	use wattle_double_auction::{clear, fill_of, ClearingResult, Order};
+	use wattle_primitives::order_id;
 
 	/// An order a household tries to place: (household index, buy?, energy, price).
 	type Attempt = (usize, bool, u64, Balance);
@@ -516,7 +520,8 @@ mod randomized {
 				if !traded && reading.is_none() {
 					return 0;
 				}
-				let (imported, exported) = reading.unwrap_or((0, 0));
+				// A missing reading of a household that traded: its whole connection drawn.
+				let (imported, exported) = reading.unwrap_or((CAPACITY_WH, 0));
 				let imbalance = (exported as i128 - imported as i128) - (sold - bought);
 				let mut change = (sold - bought) * price - bought * GRID_FEE as i128;
 				change += if imbalance < 0 {
@@ -566,8 +571,8 @@ mod randomized {
 				for (index, buy, energy_wh, price) in attempts {
 					let who = HOUSEHOLDS[index];
 					let side = if buy { Side::Buy } else { Side::Sell };
-					let id = pallet_orders::NextOrderId::<Test>::get();
-					let holds = order_hold(who);
+					let id = order_id(slot, pallet_orders::Books::<Test>::get(slot).placed);
+					let held = (total(who), deposit_in(slot, who));
 					match Orders::place_order(
 						RuntimeOrigin::signed(who),
 						slot,
@@ -577,7 +582,7 @@ mod randomized {
 					) {
 						Ok(()) => book.push((who, Order { id, side, energy_wh, price })),
 						// Refused (role, capacity, funds, debt): nothing changed.
-						Err(_) => assert_eq!(order_hold(who), holds),
+						Err(_) => assert_eq!((total(who), deposit_in(slot, who)), held),
 					}
 				}
 				let relayed: Vec<_> = HOUSEHOLDS
@@ -596,7 +601,7 @@ mod randomized {
 				let (expected, positions) = expected_changes(&book, &readings);
 				for (who, (bought, sold)) in HOUSEHOLDS.iter().zip(positions) {
 					let billed =
-						Bills::<Test>::get(slot, who).map_or((0, 0), |b| (b.bought_wh, b.sold_wh));
+						Settlement::bill(slot, *who).map_or((0, 0), |b| (b.bought_wh, b.sold_wh));
 					assert_eq!(
 						billed,
 						(bought as u64, sold as u64),
@@ -613,7 +618,6 @@ mod randomized {
 						expected[i],
 						"household {who} in slot {slot}: paid what the rule says, the rest as debt"
 					);
-					assert!(order_hold(*who) == 0, "every order hold is released");
 					operator_expected -= actual;
 				}
 				assert_eq!(total(OPERATOR) as i128 - operator_before, operator_expected);
@@ -643,5 +647,140 @@ mod randomized {
 	fn the_randomized_runs_trade() {
 		money_is_conserved_and_every_bill_follows_the_rule();
 		assert!(TRADED_WH.load(std::sync::atomic::Ordering::Relaxed) > 0);
+	}
+}
+
+mod pruning {
+	use super::*;
+
+	const OLD: Slot = NOW_SLOT - 100;
+	const RECORDS: u64 = 5_000;
+
+	/// `RECORDS` settled records of `OLD`, committed to the database as an earlier block would.
+	fn committed_records() -> sp_io::TestExternalities {
+		let mut ext = new_test_ext();
+		ext.execute_with(|| {
+			for i in 0..RECORDS {
+				Positions::<Test>::insert(OLD, 1_000 + i, crate::SlotRecord::new(ZONE));
+			}
+		});
+		ext.commit_all().expect("the test's own backend commits; qed");
+		ext
+	}
+
+	#[test]
+	fn five_thousand_records_are_pruned_in_one_block_in_bounded_steps() {
+		committed_records().execute_with(|| {
+			let (mut cursor, mut removed, mut steps) = (None, 0, 0);
+			loop {
+				let (pruned, next) = Settlement::prune_expired(OLD, cursor, 64);
+				(removed, steps) = (removed + pruned, steps + 1);
+				assert!(
+					pruned == 64 || next.is_none(),
+					"every step but the last prunes a whole batch"
+				);
+				match next {
+					Some(next) => cursor = Some(next),
+					None => break,
+				}
+			}
+			assert_eq!(removed as u64, RECORDS);
+			assert_eq!(steps, RECORDS.div_ceil(64) as u32 + u32::from(RECORDS % 64 == 0));
+			assert!(Positions::<Test>::iter_prefix(OLD).next().is_none());
+		});
+	}
+
+	/// What the walk did before it kept a cursor, and what `clear_prefix` still does (its cursor
+	/// is ignored by frame-support): each batch starts a fresh iteration at the prefix, which
+	/// within one block meets every key deleted before it again. The second batch of 64 finds
+	/// only the 64 deleted keys and removes none: within a block such pruning stalls, and each
+	/// further step costs more than the last.
+	#[test]
+	fn a_fresh_iteration_in_the_same_block_meets_the_keys_already_deleted() {
+		committed_records().execute_with(|| {
+			let first = Positions::<Test>::clear_prefix(OLD, 64, None);
+			assert_eq!(first.backend, 64);
+			let _ = Positions::<Test>::clear_prefix(OLD, 64, first.maybe_cursor.as_deref());
+			let left = Positions::<Test>::iter_key_prefix(OLD).count() as u64;
+			assert_eq!(left, RECORDS - 64, "it re-visited the 64 deleted keys and removed nothing");
+		});
+	}
+
+	#[test]
+	fn the_walk_prunes_expired_records_a_bounded_batch_at_a_time_across_blocks() {
+		committed_records().execute_with(|| {
+			let expired_at = OLD + BillRetentionSlots::get();
+			NextSlotToSettle::<Test>::put(expired_at);
+			InProgress::<Test>::put(crate::Progress {
+				slot: expired_at,
+				clearing: None,
+				stage: crate::Stage::PruneExpired { cursor: None },
+				paid_in: 0,
+				paid_out: 0,
+				totals: Default::default(),
+			});
+			let mut blocks = 0;
+			while InProgress::<Test>::get().is_some() {
+				// A tenth of a block each time, as a busy chain leaves to `on_idle`.
+				Settlement::on_idle(1, Weight::from_parts(200_000_000_000, u64::MAX));
+				blocks += 1;
+				assert!(blocks < 1_000, "pruning progresses every block");
+			}
+			assert!(blocks > 1, "a bounded amount a block");
+			assert!(Positions::<Test>::iter_prefix(OLD).next().is_none());
+			System::assert_has_event(
+				Event::<Test>::SlotSettled {
+					slot: expired_at,
+					participants: 0,
+					volume_wh: 0,
+					price: 0,
+				}
+				.into(),
+			);
+		});
+	}
+}
+
+mod missing_readings {
+	use super::*;
+	use crate::rule::charges;
+	use proptest::prelude::*;
+	use wattle_primitives::{Position, Reading};
+
+	/// What a household pays in all for `reading` (negative: what it receives).
+	fn cost(position: &Position, reading: Option<Reading>, capacity_wh: u64) -> i128 {
+		let substitute = Reading { imported_wh: capacity_wh, exported_wh: 0 };
+		let c = charges(Some(position), reading, substitute, PRICE, &tariffs());
+		(c.energy_paid + c.grid_fee + c.imbalance_charge + c.penalty) as i128
+			- (c.energy_received + c.imbalance_credit) as i128
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(2_000))]
+		/// Whatever a household contracted and really measured within its connection, sending
+		/// no reading costs it more than sending the true one.
+		#[test]
+		fn withholding_a_reading_never_pays(
+			capacity_wh in 1u64..=1_000_000,
+			bought in 0u64..=1_000_000,
+			sold in 0u64..=1_000_000,
+			imported in 0u64..=1_000_000,
+			exported in 0u64..=1_000_000,
+		) {
+			let (bought, sold) = (bought % (capacity_wh + 1), sold % (capacity_wh + 1));
+			prop_assume!(bought + sold > 0);
+			let position = Position {
+				bought_wh: bought,
+				sold_wh: sold,
+				grid_fee: bought as Balance * GRID_FEE,
+			};
+			let truth = Reading {
+				imported_wh: imported % (capacity_wh + 1),
+				exported_wh: exported % (capacity_wh + 1),
+			};
+			prop_assert!(
+				cost(&position, None, capacity_wh) > cost(&position, Some(truth), capacity_wh)
+			);
+		}
 	}
 }

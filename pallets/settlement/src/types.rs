@@ -1,8 +1,51 @@
-//! What settlement stores: each household's bill, each slot's totals, and where the paginated
-//! walk through the slot being settled stands.
+//! What settlement stores: each household's record of each slot (its orders, deposit, reading
+//! and, once settled, its bill), each slot's totals, and where the walk through the slot being
+//! settled stands.
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
-use wattle_primitives::{Balance, EnergyWh, Slot};
+use wattle_double_auction::{Clearing, Order};
+use wattle_primitives::{Balance, EnergyWh, Reading, Slot, ZoneId};
+
+/// A household's part of one slot: everything settlement needs of it, under one key.
+#[derive(
+	Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxOrders))]
+pub struct SlotRecord<MaxOrders: Get<u32>> {
+	/// The household's zone when the record was made.
+	pub zone: ZoneId,
+	/// The zone's grid fee at the household's first order of the slot, planck per Wh: what its
+	/// bids deposit on top of their price, and what they pay per Wh bought.
+	pub grid_fee: Balance,
+	/// The zone's seller collateral at its first order, planck per Wh: what its asks deposit.
+	pub collateral: Balance,
+	/// What its orders deposited in the market's escrow, in planck.
+	pub deposit: Balance,
+	/// Its orders of the slot, as placed.
+	pub orders: BoundedVec<Order, MaxOrders>,
+	/// Its meter's signed reading, once relayed.
+	pub reading: Option<Reading>,
+	/// Its bill, once the slot is settled.
+	pub bill: Option<Bill>,
+}
+
+impl<MaxOrders: Get<u32>> SlotRecord<MaxOrders> {
+	/// An empty record of a household in `zone`.
+	pub fn new(zone: ZoneId) -> Self {
+		Self {
+			zone,
+			grid_fee: 0,
+			collateral: 0,
+			deposit: 0,
+			orders: BoundedVec::new(),
+			reading: None,
+			bill: None,
+		}
+	}
+}
 
 /// A household's bill for one slot: everything settlement computed and moved for it.
 #[derive(
@@ -55,7 +98,8 @@ pub struct Bill {
 	/// The missing-reading penalty, to the zone operator.
 	#[serde(with = "wattle_primitives::balance_string")]
 	pub penalty: Balance,
-	/// Of what it owed the operator (net of the credit), the part taken from its order holds.
+	/// Of what it owed the operator (net of the credit), the part taken from what the escrow
+	/// held for it: its deposit and its energy proceeds, less its energy payment.
 	#[serde(with = "wattle_primitives::balance_string")]
 	pub paid_from_hold: Balance,
 	/// The part taken from its free balance.
@@ -121,52 +165,35 @@ pub struct SlotTotals {
 
 /// Where the walk through a slot stands.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub enum Stage {
-	/// Moving every contracted bid's `fill * price` from its hold into the escrow, from order
-	/// `index` of book page `page` on.
-	Collect { page: u32, index: u32 },
-	/// Settling every participant with a position, in book order.
-	Positions { page: u32, index: u32 },
-	/// Settling the participants with a reading and no position.
-	Readings,
-	/// Forgetting the slot's book and clearing outcome.
+	/// Settling every household with a record of the slot, after raw storage key `after`.
+	Households { after: Option<BoundedVec<u8, RawKeyLen>> },
+	/// Forgetting the slot's book.
 	PruneBook,
-	/// Forgetting the bills of the slot that has just left the retention period.
-	PruneBills,
+	/// Forgetting the records and clearing outcome of the slot that has just left the retention
+	/// period, from `cursor` on.
+	PruneExpired { cursor: Option<BoundedVec<u8, RawKeyLen>> },
 }
+
+/// The longest raw storage key a walk keeps as its cursor.
+pub type RawKeyLen = frame_support::traits::ConstU32<128>;
 
 /// The slot being settled.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct Progress {
 	/// The slot.
 	pub slot: Slot,
+	/// Its clearing, if it traded: every order's fill follows from it.
+	pub clearing: Option<Clearing>,
 	/// How far its walk is.
 	pub stage: Stage,
-	/// Moved from bids into the escrow so far.
-	pub collected: Balance,
-	/// Paid from the escrow to sellers so far.
+	/// What the households settled so far paid for energy (left in the escrow).
+	pub paid_in: Balance,
+	/// What the households settled so far received for energy (paid out of the escrow).
 	pub paid_out: Balance,
 	/// The totals so far.
 	pub totals: SlotTotals,

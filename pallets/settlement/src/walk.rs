@@ -1,12 +1,12 @@
-//! The walk through a slot being settled, in steps small enough that any block can take one:
-//! collect each contracted bid, settle each participant, forget the book and old bills.
+//! The walk through a slot being settled: every household's record once, from a stored cursor,
+//! then the slot's book, then the records that have left the retention period.
 use crate::{
 	pallet::*,
 	rule::{self, ReputationRule},
 	types::*,
 	weights::WeightInfo,
 };
-use alloc::vec::Vec;
+use alloc::collections::btree_map::BTreeMap;
 use frame_support::{
 	defensive,
 	pallet_prelude::*,
@@ -14,37 +14,40 @@ use frame_support::{
 		fungible::{Inspect, Mutate},
 		tokens::{Fortitude, Preservation},
 	},
+	weights::WeightMeter,
 };
-use wattle_double_auction::{Order, Side};
+use wattle_double_auction::{Clearing, Side};
 use wattle_primitives::{
-	Balance, ClearedSlots, ClearingState, MarketClock, MeterReadings, OrderBook,
-	ParticipantRegistry, Slot, SlotPhase,
+	connection_capacity_wh, Balance, ClearedSlots, ClearingState, MarketClock, OrderBook,
+	ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
 };
 
-/// The page of the book a walk is reading, kept in memory between its steps.
-type PageCache = Option<(Slot, u32, Vec<Order>)>;
-
-/// What lies at a place in a slot's book.
-enum At {
-	Order(Order),
-	PageEnd,
-	BookEnd,
-}
+/// The zones a walk has met, each read once.
+type Zones<T> = BTreeMap<u32, Option<ZoneInfo<<T as frame_system::Config>::AccountId>>>;
 
 impl<T: Config> Pallet<T> {
-	/// The most one step can weigh, a page load included.
-	pub fn step_bound() -> Weight {
-		T::WeightInfo::collect_bid()
-			.max(T::WeightInfo::settle_participant())
-			.max(T::WeightInfo::prune_page())
-			.max(T::WeightInfo::prune_bill())
-			.max(T::WeightInfo::empty_slot())
-			.saturating_add(T::WeightInfo::load_page())
+	/// What settling one more household adds to a walk.
+	pub fn household_weight() -> Weight {
+		T::WeightInfo::settle_households(1).saturating_sub(T::WeightInfo::settle_households(0))
 	}
 
-	/// What a walk weighs besides its steps: reading and writing where it stands.
+	/// What meeting one more zone adds to a walk: its record and its operator's account.
+	fn zone_weight() -> Weight {
+		T::DbWeight::get().reads_writes(2, 1)
+	}
+
+	/// The most one step can weigh.
+	pub fn step_bound() -> Weight {
+		Self::household_weight()
+			.saturating_add(Self::zone_weight())
+			.max(T::WeightInfo::prune_page())
+			.max(T::WeightInfo::prune_records(1))
+			.max(T::WeightInfo::empty_slot())
+	}
+
+	/// What a walk weighs besides its steps: where it stands, and the escrow's account.
 	fn walk_base() -> Weight {
-		T::DbWeight::get().reads_writes(3, 1)
+		T::WeightInfo::settle_households(0)
 	}
 
 	/// The most a walk of `steps` steps can weigh.
@@ -55,111 +58,148 @@ impl<T: Config> Pallet<T> {
 	/// Takes up to `max_steps` steps of settlement within `limit`, only in `only` if given.
 	/// Returns the steps taken and their weight.
 	pub(crate) fn walk(max_steps: u32, limit: Weight, only: Option<Slot>) -> (u32, Weight) {
+		let mut meter = WeightMeter::with_limit(limit);
+		// A walk that could not take one step would only read where it stands.
+		if !meter.can_consume(Self::walk_base().saturating_add(Self::step_bound())) {
+			return (0, Weight::zero());
+		}
+		meter.consume(Self::walk_base());
 		let issuance = T::Currency::total_issuance();
-		let mut used = Self::walk_base();
-		let bound = Self::step_bound();
 		let mut progress = InProgress::<T>::get();
-		let mut cache: PageCache = None;
 		let mut steps = 0;
-		while steps < max_steps && used.saturating_add(bound).all_lte(limit) {
-			let Some(weight) = Self::step(&mut progress, &mut cache, only) else { break };
-			used = used.saturating_add(weight);
-			steps += 1;
+		while steps < max_steps && meter.can_consume(Self::step_bound()) {
+			let taken = match progress.take() {
+				None => {
+					progress = Self::start(only);
+					if progress.is_none() {
+						break;
+					}
+					meter.consume(T::WeightInfo::empty_slot());
+					1
+				},
+				Some(p) => Self::advance(p, &mut progress, max_steps - steps, &mut meter),
+			};
+			if taken == 0 {
+				break;
+			}
+			steps += taken;
 		}
 		InProgress::<T>::set(progress);
 		if T::Currency::total_issuance() != issuance {
 			defensive!("settlement changed the total issuance");
 		}
-		(steps, used)
+		(steps, meter.consumed())
 	}
 
-	/// One step, or `None` when there is nothing to do now.
-	fn step(
+	/// Moves `p` on by up to `max` steps within `meter`; leaves the walk in `progress` (`None`
+	/// when the slot is done). Returns the steps taken.
+	fn advance(
+		mut p: Progress,
 		progress: &mut Option<Progress>,
-		cache: &mut PageCache,
-		only: Option<Slot>,
-	) -> Option<Weight> {
-		let Some(mut p) = *progress else {
-			*progress = Self::start(only);
-			return progress.map(|_| T::WeightInfo::empty_slot());
-		};
-		let transition = T::WeightInfo::empty_slot();
-		let weight = match p.stage {
-			Stage::Collect { page, index } => match Self::entry_at(p.slot, page, index, cache) {
-				(At::Order(order), loaded) => {
-					if order.side == Side::Buy {
-						let moved =
-							T::Book::collect_bid(order.id, p.totals.price, &Self::escrow_account());
-						p.collected = p.collected.saturating_add(moved);
-					}
-					p.stage = Stage::Collect { page, index: index.saturating_add(1) };
-					Self::cached(T::WeightInfo::collect_bid(), loaded)
-				},
-				(At::PageEnd, _) => {
-					p.stage = Stage::Collect { page: page.saturating_add(1), index: 0 };
-					transition
-				},
-				(At::BookEnd, _) => {
-					p.stage = Stage::Positions { page: 0, index: 0 };
-					transition
-				},
-			},
-			Stage::Positions { page, index } => match Self::entry_at(p.slot, page, index, cache) {
-				(At::Order(order), loaded) => {
-					p.stage = Stage::Positions { page, index: index.saturating_add(1) };
-					match T::Book::contracted_owner(order.id) {
-						Some(who) => {
-							Self::settle_participant(&mut p, &who);
-							Self::cached(T::WeightInfo::settle_participant(), loaded)
-						},
-						// Its owner was settled with an earlier order.
-						None => Self::cached(T::DbWeight::get().reads(1), loaded),
-					}
-				},
-				(At::PageEnd, _) => {
-					p.stage = Stage::Positions { page: page.saturating_add(1), index: 0 };
-					transition
-				},
-				(At::BookEnd, _) => {
-					p.stage = Stage::Readings;
-					transition
-				},
-			},
-			Stage::Readings => match T::Meter::any_reading(p.slot) {
-				Some((who, _)) => {
-					Self::settle_participant(&mut p, &who);
-					T::WeightInfo::settle_participant()
-				},
-				None => {
-					p.stage = Stage::PruneBook;
-					transition
-				},
-			},
+		max: u32,
+		meter: &mut WeightMeter,
+	) -> u32 {
+		let steps = match p.stage.clone() {
+			Stage::Households { after } => Self::settle_households(&mut p, after, max, meter),
 			Stage::PruneBook => {
+				meter.consume(T::WeightInfo::prune_page());
 				if T::Book::prune_last_page(p.slot) == 0 {
-					T::Clearing::forget(p.slot);
-					p.stage = Stage::PruneBills;
+					p.stage = Stage::PruneExpired { cursor: None };
 				}
-				T::WeightInfo::prune_page()
+				1
 			},
-			Stage::PruneBills => {
-				let expired = p.slot.checked_sub(T::BillRetentionSlots::get());
-				if expired.is_some_and(|old| Bills::<T>::drain_prefix(old).next().is_some()) {
-					T::WeightInfo::prune_bill()
-				} else {
-					Self::finish(&p, expired);
-					*progress = None;
-					return Some(transition);
+			Stage::PruneExpired { cursor } => {
+				let Some(expired) = p.slot.checked_sub(T::BillRetentionSlots::get()) else {
+					Self::finish(&p, None);
+					return 1;
+				};
+				let per_record =
+					T::WeightInfo::prune_records(1).saturating_sub(T::WeightInfo::prune_records(0));
+				let room = meter.remaining().saturating_sub(T::WeightInfo::prune_records(0));
+				let limit = Self::fits(room, per_record).min(max.saturating_mul(8)).max(1);
+				let (pruned, next) = Self::prune_expired(expired, cursor, limit);
+				meter.consume(T::WeightInfo::prune_records(pruned));
+				match next {
+					Some(next) => p.stage = Stage::PruneExpired { cursor: Some(next) },
+					None => {
+						Self::finish(&p, Some(expired));
+						return 1;
+					},
 				}
+				1
 			},
 		};
 		*progress = Some(p);
-		Some(weight)
+		steps
 	}
 
-	/// The slot being settled, or else the next one to settle.
-	pub fn next_slot_to_settle() -> Option<Slot> {
-		InProgress::<T>::get().map(|progress| progress.slot).or_else(NextSlotToSettle::<T>::get)
+	/// Removes up to `limit` records of `slot` after raw key `cursor`. Returns how many it removed
+	/// and where to go on, `None` once none is left. One key iterator walks forward from the
+	/// stored key, so no record is looked at twice: a fresh iteration from the slot's prefix (or
+	/// `clear_prefix`, whose cursor frame-support ignores) would meet again, within one block,
+	/// every key deleted before it.
+	pub(crate) fn prune_expired(
+		slot: Slot,
+		cursor: Option<BoundedVec<u8, RawKeyLen>>,
+		limit: u32,
+	) -> (u32, Option<BoundedVec<u8, RawKeyLen>>) {
+		let mut keys = match cursor {
+			Some(key) => Positions::<T>::iter_key_prefix_from(slot, key.into_inner()),
+			None => Positions::<T>::iter_key_prefix(slot),
+		};
+		let mut pruned = 0;
+		while pruned < limit {
+			let Some(who) = keys.next() else { return (pruned, None) };
+			Positions::<T>::remove(slot, &who);
+			pruned += 1;
+		}
+		(pruned, Some(BoundedVec::truncate_from(keys.last_raw_key().to_vec())))
+	}
+
+	/// How many `per` fit in `room`.
+	fn fits(room: Weight, per: Weight) -> u32 {
+		let by_time = room.ref_time().checked_div(per.ref_time()).unwrap_or(u64::MAX);
+		let by_proof = room.proof_size().checked_div(per.proof_size()).unwrap_or(u64::MAX);
+		by_time.min(by_proof).min(u32::MAX as u64) as u32
+	}
+
+	/// Settles up to `max` households of `p`'s slot after raw key `after`. Returns how many.
+	fn settle_households(
+		p: &mut Progress,
+		after: Option<BoundedVec<u8, RawKeyLen>>,
+		max: u32,
+		meter: &mut WeightMeter,
+	) -> u32 {
+		let mut records = match after {
+			Some(key) => Positions::<T>::iter_prefix_from(p.slot, key.into_inner()),
+			None => Positions::<T>::iter_prefix(p.slot),
+		};
+		let mut zones: Zones<T> = BTreeMap::new();
+		let mut settled = 0;
+		let household = Self::household_weight();
+		while settled < max {
+			let fresh_zone = Self::zone_weight();
+			if !meter.can_consume(household.saturating_add(fresh_zone)) {
+				break;
+			}
+			let Some((who, record)) = records.next() else {
+				p.stage = Stage::PruneBook;
+				// Reaching the end costs a step even when nothing is left to settle.
+				return settled.max(1);
+			};
+			meter.consume(household);
+			if !zones.contains_key(&record.zone) {
+				meter.consume(fresh_zone);
+				zones.insert(record.zone, T::Registry::zone(record.zone));
+			}
+			let zone = zones.get(&record.zone).cloned().flatten();
+			Self::settle_household(p, &who, record, zone);
+			settled += 1;
+		}
+		p.stage = Stage::Households {
+			after: Some(BoundedVec::truncate_from(records.last_raw_key().to_vec())),
+		};
+		settled
 	}
 
 	/// The next slot's walk, if it can start now.
@@ -171,30 +211,40 @@ impl<T: Config> Pallet<T> {
 		Self::opening(slot).ok()
 	}
 
+	/// The slot being settled, or else the next one to settle.
+	pub fn next_slot_to_settle() -> Option<Slot> {
+		InProgress::<T>::get().map(|progress| progress.slot).or_else(NextSlotToSettle::<T>::get)
+	}
+
 	/// The start of `slot`'s walk, or why it cannot start yet: its metering window is open or
-	/// its contracts are still being formed.
+	/// its clearing is not final.
 	pub(crate) fn opening(slot: Slot) -> Result<Progress, Error<T>> {
 		ensure!(T::Clock::phase(slot) == SlotPhase::Settlement, Error::<T>::MeteringWindowOpen);
-		let (stage, price) = match T::Clearing::clearing_state(slot) {
+		let clearing = match T::Clearing::clearing_state(slot) {
 			ClearingState::Pending => return Err(Error::<T>::ClearingPending),
-			// Contract formation released every order of a slot without trade.
-			ClearingState::NoTrade => (Stage::Readings, 0),
-			ClearingState::Traded { price } => (Stage::Collect { page: 0, index: 0 }, price),
+			ClearingState::NoTrade => None,
+			ClearingState::Traded(clearing) => Some(clearing),
 		};
 		Ok(Progress {
 			slot,
-			stage,
-			collected: 0,
+			clearing,
+			stage: Stage::Households { after: None },
+			paid_in: 0,
 			paid_out: 0,
-			totals: SlotTotals { price, ..Default::default() },
+			totals: SlotTotals {
+				price: clearing.map_or(0, |clearing| clearing.price),
+				..Default::default()
+			},
 		})
 	}
 
 	fn finish(p: &Progress, expired: Option<Slot>) {
-		if p.collected != p.paid_out {
-			defensive!("a slot's escrow did not end at zero");
+		if p.paid_in != p.paid_out {
+			defensive!("a slot's buyers and sellers did not pay the same for its energy");
 		}
 		if let Some(old) = expired {
+			// The outcome explains the bills' fills for as long as the bills are kept.
+			T::Clearing::forget(old);
 			SlotTotalsOf::<T>::remove(old);
 		}
 		SlotTotalsOf::<T>::insert(p.slot, p.totals);
@@ -207,72 +257,67 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// The order at `index` of page `page` of `slot`'s book, and whether the page was loaded.
-	fn entry_at(slot: Slot, page: u32, index: u32, cache: &mut PageCache) -> (At, bool) {
-		if page >= T::Book::pages(slot) {
-			return (At::BookEnd, false);
-		}
-		let mut loaded = false;
-		if !cache.as_ref().is_some_and(|(s, p, _)| (*s, *p) == (slot, page)) {
-			*cache = Some((slot, page, T::Book::page(slot, page)));
-			loaded = true;
-		}
-		let entry = cache.as_ref().and_then(|(_, _, entries)| entries.get(index as usize).copied());
-		(entry.map_or(At::PageEnd, At::Order), loaded)
-	}
-
-	/// A step's benchmarked weight, plus loading a full page of the book if it did.
-	fn cached(weight: Weight, loaded: bool) -> Weight {
-		if loaded {
-			weight.saturating_add(T::WeightInfo::load_page())
-		} else {
-			weight
-		}
-	}
-
-	/// Settles `who` in the slot of `p`: its position if it has one, its reading if there is
-	/// one. Consumes both, so it is never settled twice.
-	pub(crate) fn settle_participant(p: &mut Progress, who: &T::AccountId) {
-		let slot = p.slot;
-		let position = T::Book::position(slot, who);
-		let reading = T::Meter::take(slot, who);
-		let zone_id = position
-			.map(|position| position.zone)
-			.or_else(|| T::Registry::participant(who).map(|participant| participant.zone));
-		let zone = zone_id.and_then(T::Registry::zone);
-		let Some(zone) = zone.filter(|_| !Bills::<T>::contains_key(slot, who)) else {
-			// A reading of an account that has left the market, or (never expected) a second
-			// settlement: consume what is left without moving money.
-			if position.is_some() {
-				defensive!("a position to settle twice or without its zone");
-				T::Book::close_position(slot, who, who, 0);
+	/// `record`'s contracted position under the slot's clearing: each order's fill follows from
+	/// the O(1) result. `None` if none of its orders traded.
+	pub fn position_of(
+		record: &SlotRecord<T::MaxOrdersPerAccountPerSlot>,
+		clearing: Option<&Clearing>,
+	) -> Option<Position> {
+		let clearing = clearing?;
+		let mut position = Position::default();
+		for order in record.orders.iter() {
+			let fill = clearing.fill_of(order);
+			match order.side {
+				Side::Buy => position.bought_wh = position.bought_wh.saturating_add(fill),
+				Side::Sell => position.sold_wh = position.sold_wh.saturating_add(fill),
 			}
+		}
+		position.grid_fee = (position.bought_wh as Balance).saturating_mul(record.grid_fee);
+		(position.bought_wh > 0 || position.sold_wh > 0).then_some(position)
+	}
+
+	/// Settles `who`'s `record` in the slot of `p`, moving every planck of its bill, and stores
+	/// the bill in the record.
+	pub(crate) fn settle_household(
+		p: &mut Progress,
+		who: &T::AccountId,
+		mut record: SlotRecord<T::MaxOrdersPerAccountPerSlot>,
+		zone: Option<ZoneInfo<T::AccountId>>,
+	) {
+		if record.bill.is_some() {
+			defensive!("a household's record to settle twice");
+			return;
+		}
+		let slot = p.slot;
+		let escrow = Self::escrow_account();
+		let participant = T::Registry::participant(who);
+		let (Some(zone), Some(participant)) = (zone, participant) else {
+			// A household that has left the market, or a zone that is gone: nothing can be
+			// charged, so its deposit goes back whole.
+			Self::pay(&escrow, who, record.deposit);
+			record.bill = Some(Bill::default());
+			Positions::<T>::insert(slot, who, record);
 			return;
 		};
-		let charges = rule::charges(position.as_ref(), reading, p.totals.price, &zone.tariffs);
-		let escrow = Self::escrow_account();
-		if charges.energy_received > 0 {
-			match T::Currency::transfer(
-				&escrow,
-				who,
-				charges.energy_received,
-				Preservation::Preserve,
-			) {
-				Ok(_) => p.paid_out = p.paid_out.saturating_add(charges.energy_received),
-				Err(_) => {
-					defensive!("the escrow lacks what the slot's buyers paid in");
-				},
-			}
-		}
-
-		let operator = &zone.operator;
-		let owed = charges.owed_to_operator();
+		let position = Self::position_of(&record, p.clearing.as_ref());
+		let config = T::Clock::config();
+		let substitute = Reading {
+			imported_wh: connection_capacity_wh(participant.max_power_w, config.slot_secs),
+			exported_wh: 0,
+		};
+		let charges = rule::charges(
+			position.as_ref(),
+			record.reading,
+			substitute,
+			p.totals.price,
+			&zone.tariffs,
+		);
 		let mut bill = Bill {
 			price: p.totals.price,
 			bought_wh: position.map_or(0, |position| position.bought_wh),
 			sold_wh: position.map_or(0, |position| position.sold_wh),
-			imported_wh: reading.map_or(0, |(imported, _)| imported),
-			exported_wh: reading.map_or(0, |(_, exported)| exported),
+			imported_wh: charges.metered.imported_wh,
+			exported_wh: charges.metered.exported_wh,
 			reading_missing: charges.reading_missing,
 			energy_paid: charges.energy_paid,
 			energy_received: charges.energy_received,
@@ -283,26 +328,7 @@ impl<T: Config> Pallet<T> {
 			penalty: charges.penalty,
 			..Default::default()
 		};
-		if charges.imbalance_credit > owed {
-			let credit = charges.imbalance_credit - owed;
-			let paid = Self::pay_from_balance(operator, who, credit);
-			bill.unpaid_by_operator = credit - paid;
-			if position.is_some() {
-				T::Book::close_position(slot, who, operator, 0);
-			}
-		} else {
-			let due = owed - charges.imbalance_credit;
-			bill.paid_from_hold = match position {
-				Some(_) => T::Book::close_position(slot, who, operator, due),
-				None => 0,
-			};
-			let rest = due.saturating_sub(bill.paid_from_hold);
-			bill.paid_from_balance = Self::pay_from_balance(who, operator, rest);
-			bill.debt = rest.saturating_sub(bill.paid_from_balance);
-			if bill.debt > 0 && T::Registry::add_debt(who, bill.debt).is_err() {
-				log::warn!(target: "wattle::settlement", "debt of a departed account is not recorded");
-			}
-		}
+		Self::move_money(p, who, &zone.operator, &record, &charges, &mut bill);
 
 		let rule = ReputationRule {
 			gain: T::ReputationGain::get(),
@@ -310,14 +336,14 @@ impl<T: Config> Pallet<T> {
 			missing_reading_loss: T::MissingReadingLoss::get(),
 			debt_loss: T::DebtLoss::get(),
 		};
-		let tolerance = T::Clock::config().imbalance_tolerance_wh;
-		bill.reputation_change = rule.delta(&charges, position.is_some(), tolerance, bill.debt > 0);
+		bill.reputation_change =
+			rule.delta(&charges, position.is_some(), config.imbalance_tolerance_wh, bill.debt > 0);
 		if bill.reputation_change != 0 {
 			T::Registry::adjust_reputation(who, bill.reputation_change);
 		}
-
 		Self::add_to_totals(&mut p.totals, &bill);
-		Bills::<T>::insert(slot, who, bill);
+		record.bill = Some(bill);
+		Positions::<T>::insert(slot, who, record);
 		Self::deposit_event(Event::Settled {
 			slot,
 			who: who.clone(),
@@ -330,6 +356,56 @@ impl<T: Config> Pallet<T> {
 			penalty: bill.penalty,
 			debt: bill.debt,
 		});
+	}
+
+	/// Every planck of one bill: the household's energy payment stays in the escrow for the
+	/// sellers, its proceeds and the rest of its deposit come back out, what it owes the
+	/// operator comes from its deposit, then its free balance, then becomes debt; a net credit
+	/// comes from the operator.
+	fn move_money(
+		p: &mut Progress,
+		who: &T::AccountId,
+		operator: &T::AccountId,
+		record: &SlotRecord<T::MaxOrdersPerAccountPerSlot>,
+		charges: &rule::Charges,
+		bill: &mut Bill,
+	) {
+		let escrow = Self::escrow_account();
+		// A bid deposits `energy * (price + fee)` and `price >= clearing price`, so the deposit
+		// always covers the energy payment and the grid fee.
+		let Some(available) =
+			record.deposit.saturating_add(charges.energy_received).checked_sub(charges.energy_paid)
+		else {
+			defensive!("a deposit short of its energy payment");
+			return;
+		};
+		p.paid_in = p.paid_in.saturating_add(charges.energy_paid);
+		p.paid_out = p.paid_out.saturating_add(charges.energy_received);
+		let owed = charges.owed_to_operator();
+		if charges.imbalance_credit > owed {
+			Self::pay(&escrow, who, available);
+			let credit = charges.imbalance_credit - owed;
+			let paid = Self::pay_from_balance(operator, who, credit);
+			bill.unpaid_by_operator = credit - paid;
+			return;
+		}
+		let due = owed - charges.imbalance_credit;
+		bill.paid_from_hold = due.min(available);
+		Self::pay(&escrow, operator, bill.paid_from_hold);
+		Self::pay(&escrow, who, available - bill.paid_from_hold);
+		let rest = due - bill.paid_from_hold;
+		bill.paid_from_balance = Self::pay_from_balance(who, operator, rest);
+		bill.debt = rest - bill.paid_from_balance;
+		if bill.debt > 0 && T::Registry::add_debt(who, bill.debt).is_err() {
+			log::warn!(target: "wattle::settlement", "debt of a departed account is not recorded");
+		}
+	}
+
+	/// Pays `amount` out of the escrow, which holds every unsettled deposit.
+	fn pay(from: &T::AccountId, to: &T::AccountId, amount: Balance) {
+		if amount > 0 && T::Currency::transfer(from, to, amount, Preservation::Preserve).is_err() {
+			defensive!("the escrow could not pay what it holds for a household");
+		}
 	}
 
 	/// Moves up to `amount` of `from`'s free balance to `to`, keeping `from` alive. Returns

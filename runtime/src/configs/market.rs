@@ -7,8 +7,8 @@ use frame_support::{
 };
 
 use crate::{
-	Balance, Balances, Clearing, Metering, Orders, Participants, Runtime, RuntimeCall,
-	RuntimeHoldReason, UncheckedExtrinsic, WTL,
+	Balance, Balances, Clearing, Orders, Participants, Runtime, RuntimeCall, RuntimeHoldReason,
+	Settlement, UncheckedExtrinsic, WTL,
 };
 
 parameter_types! {
@@ -21,7 +21,7 @@ parameter_types! {
 impl pallet_participants::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Obligations = Orders;
+	type Obligations = Settlement;
 	type RegistrationDeposit = RegistrationDeposit;
 	/// 1 MW: far above any household or small business connection.
 	type MaxPowerW = ConstU32<1_000_000>;
@@ -32,22 +32,22 @@ impl pallet_participants::Config for Runtime {
 }
 
 impl pallet_orders::Config for Runtime {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Participants;
+	type Ledger = Settlement;
 	/// A city's worth of households in one slot.
 	type MaxOrdersPerSlot = ConstU32<100_000>;
-	/// 512 orders of 33 bytes: a page is read in one storage access of about 17 KB.
+	/// 512 orders of 65 bytes (the order and its owner): a page is one storage access of
+	/// about 33 KB.
 	type OrdersPerPage = ConstU32<512>;
-	type MaxOrdersPerAccountPerSlot = ConstU32<16>;
-	/// A day ahead in quarter hours (96) plus the slots still clearing, metering or settling.
-	type MaxOpenSlotsPerAccount = ConstU32<128>;
+	/// A day ahead in quarter hours.
+	type MaxOrdersPerCall = ConstU32<96>;
 	type WeightInfo = pallet_orders::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_metering::Config for Runtime {
 	type Registry = Participants;
 	type Clock = Orders;
+	type Ledger = Settlement;
 	/// 256 signature checks (about 15 ms) per batch.
 	type MaxReadingsPerBatch = ConstU32<256>;
 	type WeightInfo = pallet_metering::weights::SubstrateWeight<Runtime>;
@@ -57,14 +57,12 @@ impl pallet_clearing::Config for Runtime {
 	type Book = Orders;
 	type Clock = Orders;
 	type MaxAuthorities = ConstU32<32>;
-	/// Two pages of 512 orders a block: a slot of 100,000 orders is contracted in 98 blocks.
-	type ContractPagesPerBlock = ConstU32<2>;
 	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
-	/// Derives the market's escrow account, which holds the buyers' payments for energy while
-	/// their slot is being settled.
+	/// Derives the market's escrow account, which holds the deposits of every order until its
+	/// slot is settled.
 	pub const MarketPalletId: PalletId = PalletId(*b"wtl/mrkt");
 }
 
@@ -74,8 +72,8 @@ impl pallet_settlement::Config for Runtime {
 	type Clock = Orders;
 	type Book = Orders;
 	type Clearing = Clearing;
-	type Meter = Metering;
 	type PalletId = MarketPalletId;
+	type MaxOrdersPerAccountPerSlot = ConstU32<16>;
 	type MaxStepsPerCall = ConstU32<256>;
 	/// 2,880 slots: 30 days of quarter hours (2 days of the dev chain's one-minute slots).
 	type BillRetentionSlots = ConstU64<2_880>;
