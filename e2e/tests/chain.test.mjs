@@ -63,7 +63,10 @@ test('every call, event, error and storage item of the market pallets is documen
         assert.ok(documented(variant.docs), `${name} ${kind} ${variant.name} has docs`);
       }
     }
-    for (const item of pallet.storage.unwrap().items) {
+    // Metering keeps no storage of its own: readings go into settlement's household records.
+    const items = pallet.storage.isSome ? pallet.storage.unwrap().items : [];
+    assert.ok(items.length > 0 || name === 'Metering', `${name} has storage`);
+    for (const item of items) {
       assert.ok(documented(item.docs), `${name} storage ${item.name} has docs`);
     }
     for (const constant of pallet.constants) {

@@ -1,6 +1,6 @@
 // Steps 3 and 4 on a --dev node: orders placed over RPC are cleared by Alice's off-chain worker
 // alone within the clearing window; the price, the volume and every fill match the rule computed
-// here independently; unmatched holds come back.
+// here independently; the deposits stay in the escrow until settlement.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { clearBook } from '../lib/auction.mjs';
@@ -32,10 +32,8 @@ test('the off-chain worker clears a slot at gate closure and the fills follow th
   ];
   // Four different signers: the orders go out together and land in the same block or two, well
   // before gate closure.
-  const reservedBefore = new Map();
   const placed = await Promise.all(book.map(async ([uri, side, energyWh, price]) => {
     const who = keyring.addFromUri(uri);
-    reservedBefore.set(who.address, (await api.query.system.account(who.address)).data.reserved.toBigInt());
     const { events } = await submit(api, api.tx.orders.placeOrder(slot, side, energyWh, price), who);
     const event = events.map(({ event }) => event).find((e) => api.events.orders.OrderPlaced.is(e));
     return { id: event.data.id.toBigInt(), side, energyWh, price, who: who.address };
@@ -65,24 +63,20 @@ test('the off-chain worker clears a slot at gate closure and the fills follow th
   assert.ok(cleared.data.by.isAuthority, `cleared by the off-chain worker, not ${cleared.data.by.type}`);
   assert.equal(cleared.data.price.toBigInt(), expected.price);
 
-  // Contracts: each order keeps the hold of its fill; orders without fill are closed.
+  // Contracts: every order's fill follows from the result; the runtime API serves each one, and
+  // each household's deposit stays in the escrow until its slot is settled.
   const gridFee = (await api.query.participants.zones(0)).unwrap().tariffs.gridFee.toBigInt();
   const collateral = (await api.query.participants.zones(0)).unwrap().tariffs.sellerCollateral.toBigInt();
-  await waitFor(async () => {
-    const eve = placed.find((o) => o.who === keyring.addFromUri('//Eve').address);
-    return (await api.query.orders.openOrders(eve.id)).isNone;
-  }, 60_000, 1_000);
+  const view = await api.call.marketApi.clearing(slot, 0);
   for (const order of placed) {
-    const fill = expected.fills.get(order.id);
-    const record = await api.query.orders.openOrders(order.id);
-    const reserved = (await api.query.system.account(order.who)).data.reserved.toBigInt();
-    const keep = fill === 0n ? 0n : order.side === 'Buy' ? fill * (expected.price + gridFee) : fill * collateral;
-    if (fill === 0n) {
-      assert.ok(record.isNone, `order ${order.id} without fill is closed`);
-    } else {
-      assert.equal(record.unwrap().clearedWh.unwrap().toBigInt(), fill, `fill of order ${order.id}`);
-    }
-    assert.equal(reserved, reservedBefore.get(order.who) + keep, `hold of ${order.who}`);
+    const fill = view.fills.find((f) => f.id.toBigInt() === order.id);
+    assert.equal(fill.fillWh.toBigInt(), expected.fills.get(order.id), `fill of order ${order.id}`);
+    assert.equal(fill.owner.unwrap().toString(), order.who);
+    const own = (await api.call.marketApi.position(slot, order.who)).orders.find((o) => o.id.toBigInt() === order.id);
+    assert.equal(own.clearedWh.unwrap().toBigInt(), expected.fills.get(order.id));
+    const deposit = order.side === 'Buy' ? order.energyWh * (order.price + gridFee) : order.energyWh * collateral;
+    const record = (await api.query.settlement.positions(slot, order.who)).unwrap();
+    assert.equal(record.deposit.toBigInt(), deposit, `deposit of ${order.who}`);
   }
 });
 

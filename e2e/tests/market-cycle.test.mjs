@@ -18,7 +18,8 @@ const MWH = 1_000_000n; // 0.001 WTL/kWh in planck per Wh
 const PLAN = {
   // Bought 300 Wh, drew 320: 20 Wh from the grid, within the tolerance.
   buyer: { role: 'Consumer', orders: [['Buy', 300n, 250n * MWH]], reading: [320n, 0n] },
-  // Bought 100 of its 200 Wh and sent no reading: penalty and reputation loss.
+  // Bought 100 of its 200 Wh and sent no reading: its meter counts as having drawn the whole
+  // connection (1,000 Wh a minute at 60 kW) at retail, plus the penalty and a reputation loss.
   lateBuyer: { role: 'Consumer', orders: [['Buy', 200n, 220n * MWH]], reading: null },
   // Sold 400 Wh, delivered 350: 50 Wh short, at retail price.
   seller: { role: 'Producer', orders: [['Sell', 400n, 150n * MWH]], reading: [0n, 350n] },
@@ -32,6 +33,13 @@ const rpc = (api, method, ...params) => api._rpcCore.provider.send(`market_${met
 async function totalBalance(api, address) {
   const { data } = await api.query.system.account(address);
   return data.free.toBigInt() + data.reserved.toBigInt();
+}
+
+/** What `address`'s orders of `slot` deposited in the escrow, while the slot is unsettled. */
+async function deposited(api, slot, address) {
+  const record = await api.query.settlement.positions(slot, address);
+  if (record.isNone || record.unwrap().bill.isSome) return 0n;
+  return record.unwrap().deposit.toBigInt();
 }
 
 test('a slot goes from orders to settled bills, every planck accounted for', async () => {
@@ -91,9 +99,13 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.equal((await rpc(api, 'slot', Number(slot))).phase, 'Open');
   assert.equal((await rpc(api, 'config')).slotSecs, Number(slotSecs));
 
-  // From here on the households send nothing: their balances change only by settlement.
+  // From here on the households send nothing: their balances, with what they deposited in the
+  // escrow, change only by settlement.
   const everyone = [...all.map((h) => h.pair.address), alice.address];
-  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await totalBalance(api, a)])));
+  const worth = async (a) => (await totalBalance(api, a)) + (await deposited(api, slot, a));
+  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await worth(a)])));
+  const escrowBefore = await totalBalance(api, escrowAddress());
+  const depositsBefore = (await Promise.all(everyone.map((a) => deposited(api, slot, a)))).reduce((s, d) => s + d, 0n);
 
   // Matching and contract: the off-chain worker's result, checked against the rule.
   let outcome;
@@ -146,7 +158,8 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     const soldWh = own.filter((o) => o.side === 'Sell').reduce((s, o) => s + expected.fills.get(o.id), 0n);
     const position = boughtWh + soldWh > 0n ? { boughtWh, soldWh, gridFee } : null;
     const reading = h.reading ? { importedWh: h.reading[0], exportedWh: h.reading[1] } : null;
-    const rule = settleParticipant(position, reading, expected.price, rates);
+    const capacityWh = 60_000n * slotSecs / 3600n;
+    const rule = settleParticipant(position, reading, expected.price, rates, capacityWh);
 
     const bill = (await api.call.marketApi.position(slot, address)).bill.unwrap();
     const billJson = (await rpc(api, 'position', Number(slot), address)).bill;
@@ -160,11 +173,13 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     assert.equal(bill.imbalanceWh.toBigInt(), rule.imbalanceWh, `${h.role}'s imbalance`);
     assert.equal(bill.readingMissing.isTrue, rule.readingMissing);
     assert.equal(bill.debt.toBigInt(), 0n, 'funded households pay everything');
-    const change = (await totalBalance(api, address)) - before.get(address);
+    assert.equal(bill.importedWh.toBigInt(), rule.importedWh, `${h.role}'s metered import`);
+    const change = (await worth(address)) - before.get(address);
     assert.equal(change, rule.net, `${h.role}'s balance changed by exactly its bill`);
     const account = await api.query.system.account(address);
     const deposit = api.consts.participants.registrationDeposit.toBigInt();
-    assert.equal(account.data.reserved.toBigInt(), deposit, `${h.role}: every order hold is released`);
+    assert.equal(account.data.reserved.toBigInt(), deposit, `${h.role}: only the registration is held`);
+    assert.equal(await deposited(api, slot, address), 0n, `${h.role}: the escrow paid its deposit back`);
     operatorExpected += rule.gridFee + rule.imbalanceCharge + rule.penalty - rule.imbalanceCredit;
   }
   const operatorChange = (await totalBalance(api, alice.address)) - before.get(alice.address);
@@ -176,12 +191,16 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.equal(await reputation(households.lateBuyer), 450, 'missing reading');
   assert.equal(await reputation(households.seller), 490, 'imbalance beyond the tolerance');
   assert.equal(await reputation(households.rooftop), 500, 'no contract, no breach');
-  assert.ok((await api.query.clearing.outcomes(slot)).isNone, 'the outcome is pruned');
-  assert.equal((await api.query.orders.books(slot)).pages.toNumber(), 0, 'the book is pruned');
-  for (const o of placed) assert.ok((await api.query.orders.openOrders(o.id)).isNone, 'orders are pruned');
-  for (const h of all) assert.ok((await api.query.metering.readings(slot, h.pair.address)).isNone, 'readings are consumed');
+  assert.ok((await api.query.clearing.outcomes(slot)).isSome, 'the outcome stays with the bills it explains');
+  assert.equal((await api.query.orders.books(slot)).placed.toNumber(), 0, 'the book is pruned');
+  assert.equal((await api.query.orders.slotBook(slot, 0)).length, 0, 'its page is gone');
+  for (const h of all) {
+    const record = (await api.query.settlement.positions(slot, h.pair.address)).unwrap();
+    assert.ok(record.bill.isSome, 'each household\'s record holds its bill');
+    assert.equal(record.reading.isSome, h.reading !== null, 'and the reading it was settled on');
+  }
   const escrow = await totalBalance(api, escrowAddress());
-  assert.equal(escrow, api.consts.balances.existentialDeposit.toBigInt(), 'the escrow is back at its deposit');
+  assert.equal(escrow, escrowBefore - depositsBefore, 'the escrow paid out what the slot deposited, no more');
   const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
   assert.equal(totals.volumeWh.toBigInt(), 400n);
   assert.equal(totals.participants.toNumber(), 4);
@@ -190,9 +209,10 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.equal(settlement.totals.volumeWh, 400);
   assert.equal(settlement.totals.gridFees, String(400n * gridFee));
   assert.equal((await api.call.marketApi.settlement(slot)).totals.unwrap().participants.toNumber(), 4);
-  assert.equal((await rpc(api, 'slot', Number(slot))).clearing, 'settled');
+  const slotJson = await rpc(api, 'slot', Number(slot));
+  assert.deepEqual([slotJson.settled, slotJson.clearing.traded.price], [true, String(expected.price)]);
   const slotViaApi = await api.call.marketApi.slot(slot);
-  assert.ok(slotViaApi.settled.isTrue && slotViaApi.clearing.isSettled && slotViaApi.phase.isSettlement);
+  assert.ok(slotViaApi.settled.isTrue && slotViaApi.clearing.isTraded && slotViaApi.phase.isSettlement);
   const seller = await rpc(api, 'participant', households.seller.pair.address);
   assert.deepEqual([seller.role, seller.status, seller.reputation, seller.debt], ['Producer', 'Approved', 490, '0']);
   assert.equal((await api.call.marketApi.participant(households.seller.pair.address)).unwrap().reputation.toNumber(), 490);

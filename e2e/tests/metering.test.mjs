@@ -33,14 +33,14 @@ test('readings signed by the meters are relayed by Alice and recorded once', asy
   const events = await relayReadings(api, alice, slot, ['Bob:40:7', 'Charlie:25:0']);
   assert.deepEqual(events.map((e) => e.method), ['ReadingRecorded', 'ReadingRecorded']);
   const bob = keyring.addFromUri('//Bob').address;
-  const reading = (await api.query.metering.readings(slot, bob)).unwrap();
+  const reading = (await api.query.settlement.positions(slot, bob)).unwrap().reading.unwrap();
   assert.equal(reading.importedWh.toNumber(), 40);
   assert.equal(reading.exportedWh.toNumber(), 7);
 
   const again = await relayReadings(api, alice, slot, ['Bob:41:7']);
   assert.equal(again[0].method, 'ReadingRejected');
   assert.equal(again[0].data.reason.toString(), 'Duplicate');
-  assert.equal((await api.query.metering.readings(slot, bob)).unwrap().importedWh.toNumber(), 40);
+  assert.equal((await api.query.settlement.positions(slot, bob)).unwrap().reading.unwrap().importedWh.toNumber(), 40);
 });
 
 test('a reading signed by another meter is rejected as BadSignature and not recorded', async () => {
@@ -57,7 +57,7 @@ test('a reading signed by another meter is rejected as BadSignature and not reco
   assert.equal(events.length, 1);
   assert.equal(events[0].method, 'ReadingRejected');
   assert.equal(events[0].data.reason.toString(), 'BadSignature');
-  assert.ok((await api.query.metering.readings(slot, eve)).isNone);
+  assert.ok((await api.query.settlement.positions(slot, eve)).isNone);
 });
 
 test('the meter-gateway command relays a reading from the command line', async () => {
@@ -70,5 +70,5 @@ test('the meter-gateway command relays a reading from the command line', async (
   );
   assert.match(stdout, /ReadingRecorded/);
   const dave = keyring.addFromUri('//Dave').address;
-  assert.equal((await api.query.metering.readings(slot, dave)).unwrap().exportedWh.toNumber(), 55);
+  assert.equal((await api.query.settlement.positions(slot, dave)).unwrap().reading.unwrap().exportedWh.toNumber(), 55);
 });

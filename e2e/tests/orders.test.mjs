@@ -1,4 +1,5 @@
-// Step 2 over RPC: orders are placed and cancelled, and their holds move to the planck.
+// Step 2 over RPC: orders are placed and cancelled, and their deposits move in and out of the
+// market's escrow to the planck.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { submit, useNode } from '../lib/node.mjs';
@@ -15,8 +16,14 @@ async function openSlot(api) {
   return now / config.slotSecs.toBigInt() + 3n;
 }
 
-async function reserved(api, who) {
-  return (await api.query.system.account(who)).data.reserved.toBigInt();
+async function free(api, who) {
+  return (await api.query.system.account(who)).data.free.toBigInt();
+}
+
+/** What `who`'s orders of `slot` have deposited in the escrow. */
+async function deposited(api, slot, who) {
+  const record = await api.query.settlement.positions(slot, who);
+  return record.isNone ? 0n : record.unwrap().deposit.toBigInt();
 }
 
 test('the dev market configuration is readable from the chain', async () => {
@@ -26,39 +33,59 @@ test('the dev market configuration is readable from the chain', async () => {
   assert.ok(config.maxPrice.toBigInt() > 0n);
 });
 
-test('a bid holds energy times price plus grid fee, and cancelling releases it exactly', async () => {
+test('a bid deposits energy times price plus grid fee, and cancelling pays it back exactly', async () => {
   const { api } = ctx;
   const bob = keyring.addFromUri('//Bob');
   const gridFee = (await api.query.participants.zones(0)).unwrap().tariffs.gridFee.toBigInt();
   const slot = await openSlot(api);
-  const before = await reserved(api, bob.address);
+  const deposit = 50n * (PRICE + gridFee);
 
   const placed = await submit(api, api.tx.orders.placeOrder(slot, 'Buy', 50, PRICE), bob);
   const event = placed.events.map(({ event }) => event).find((e) => api.events.orders.OrderPlaced.is(e));
   assert.ok(event, 'OrderPlaced is emitted');
   const { id, held } = event.data;
-  assert.equal(held.toBigInt(), 50n * (PRICE + gridFee));
-  assert.equal(await reserved(api, bob.address), before + 50n * (PRICE + gridFee));
+  assert.equal(held.toBigInt(), deposit);
+  assert.equal(await deposited(api, slot, bob.address), deposit);
+  // The id is the slot and the order's place in it.
+  assert.equal(id.toBigInt() >> 20n, slot);
 
-  const order = (await api.query.orders.openOrders(id)).unwrap();
-  assert.equal(order.owner.toString(), bob.address);
-  assert.equal(order.slot.toBigInt(), slot);
-  const page = await api.query.orders.slotBook(slot, order.page);
-  assert.ok(page.some((entry) => entry.id.eq(id)), 'the order is listed in its slot book');
+  const record = (await api.query.settlement.positions(slot, bob.address)).unwrap();
+  assert.ok(record.orders.some((order) => order.id.eq(id)), 'the order is in Bob\'s record');
+  const page = await api.query.orders.slotBook(slot, Number((id.toBigInt() & 0xfffffn) / 512n));
+  const line = page.find((entry) => entry.order.id.eq(id));
+  assert.equal(line.owner.toString(), bob.address, 'the order is listed in its slot book');
 
+  const freeBefore = await free(api, bob.address);
   const cancelled = await submit(api, api.tx.orders.cancelOrder(id), bob);
+  const fee = cancelled.events.map(({ event }) => event)
+    .find((e) => api.events.transactionPayment.TransactionFeePaid.is(e)).data.actualFee.toBigInt();
   assert.ok(cancelled.events.some(({ event }) => api.events.orders.OrderCancelled.is(event)));
-  assert.equal(await reserved(api, bob.address), before);
-  assert.ok((await api.query.orders.openOrders(id)).isNone);
+  assert.equal(await free(api, bob.address), freeBefore + deposit - fee, 'the deposit came back whole');
+  assert.equal(await deposited(api, slot, bob.address), 0n);
+  assert.ok((await api.query.settlement.positions(slot, bob.address)).isNone, 'nothing is left of it');
 });
 
-test('a consumer cannot sell: RoleCannotSell, and nothing is held', async () => {
+test('a consumer cannot sell: RoleCannotSell, and nothing is deposited', async () => {
   const { api } = ctx;
   const charlie = keyring.addFromUri('//Charlie');
-  const before = await reserved(api, charlie.address);
+  const slot = await openSlot(api);
   await assert.rejects(
-    submit(api, api.tx.orders.placeOrder(await openSlot(api), 'Sell', 10, PRICE), charlie),
+    submit(api, api.tx.orders.placeOrder(slot, 'Sell', 10, PRICE), charlie),
     (error) => error.message.startsWith('orders.RoleCannotSell'),
   );
-  assert.equal(await reserved(api, charlie.address), before);
+  assert.equal(await deposited(api, slot, charlie.address), 0n);
+});
+
+test('a day-ahead profile goes in one placeOrders call', async () => {
+  const { api } = ctx;
+  const eve = keyring.addFromUri('//Eve');
+  const first = await openSlot(api);
+  const profile = [0n, 1n, 2n, 3n].map((k) => ({ slot: first + k, side: k % 2n ? 'Sell' : 'Buy', energyWh: 10n + k, price: PRICE }));
+  const { events } = await submit(api, api.tx.orders.placeOrders(profile), eve);
+  const placed = events.filter(({ event }) => api.events.orders.OrderPlaced.is(event));
+  assert.equal(placed.length, 4);
+  for (const spec of profile) {
+    const record = (await api.query.settlement.positions(spec.slot, eve.address)).unwrap();
+    assert.equal(record.orders[0].energyWh.toBigInt(), spec.energyWh);
+  }
 });

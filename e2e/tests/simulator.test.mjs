@@ -100,7 +100,7 @@ test(`${HOUSEHOLDS} simulated households trade for ${SLOTS} slots; the report ma
     for (const row of rows) {
       const slot = BigInt(row.slot);
       const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
-      const bills = (await api.query.settlement.bills.entries(slot)).map(([, bill]) => bill.unwrap());
+      const bills = (await api.query.settlement.positions.entries(slot)).map(([, record]) => record.unwrap().bill.unwrap());
       const sum = (field) => bills.reduce((s, b) => s + b[field].toBigInt(), 0n);
       const where = `slot ${slot}`;
       assert.equal(sum('boughtWh'), totals.volumeWh.toBigInt(), `${where}: volume = energy bought`);

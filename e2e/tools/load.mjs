@@ -1,59 +1,32 @@
 #!/usr/bin/env node
-// A load test against a running node: N fresh households trade K orders each in one slot, and
-// the script measures, from the chain, how the market keeps up: blocks and time to take the
-// orders, the off-chain worker's clearing, the readings, and the settlement of every household,
-// with the weight each block used.
+// A load test against a running node: N fresh households trade in each of S consecutive slots
+// (orders, clearing, readings, settlement), and the script measures from the chain what that
+// costs and whether every phase keeps up: each slot must be cleared before it starts and settled
+// before the next slot's metering window closes.
 //
-//   node e2e/tools/load.mjs [--ws URL] [--households N] [--orders K]
+//   node e2e/tools/load.mjs [--ws URL] [--households N] [--slots S] [--day-ahead]
 //
-// Households are `//Wattle//load//<i>` (meter `//Wattle//load//<i>//meter`), half consumers and
-// half producers, funded by Alice, registered and approved by Alice (zone 0); a second run
-// reuses them. Prints one line a phase and a summary; exits 1 if the slot is not settled.
+// The figure it is built for is the charged weight per household-slot: every block's weight (all
+// classes) from the first order to the last slot's SlotSettled, less an idle block's, divided by
+// N x S. With --day-ahead each household sends its S orders in one `placeOrders` call instead of
+// one `placeOrder` per slot. Households are `//Wattle//load//<i>`, half consumers and half
+// producers, admitted by Alice (zone 0); a second run reuses them. Exits 1 if a phase fell behind.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { parseArgs } from 'node:util';
+import { followBlocks, idleWeight, marketEvents } from '../lib/blocks.mjs';
+import { Flood } from '../lib/flood.mjs';
 import { signReading } from '../lib/meter.mjs';
-import { waitFor } from '../lib/node.mjs';
 import { Sender, setupHouseholds } from './simulator.mjs';
 
-function parseArgs(argv) {
-  const options = { ws: 'ws://127.0.0.1:9944', households: 200, orders: 2 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--ws') options.ws = argv[++i];
-    else if (arg === '--households') options.households = Number(argv[++i]);
-    else if (arg === '--orders') options.orders = Number(argv[++i]);
-    else if (arg === '--help' || arg === '-h') options.help = true;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  return options;
-}
+const ENERGY_WH = 10n;
+const BID = 250_000_000n;
+const ASK = 150_000_000n;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function blockNumber(api) {
-  return (await api.rpc.chain.getHeader()).number.toNumber();
-}
-
-/** The weight (ref time, ps) each block in `from..=to` used, all classes together. */
-async function blockWeights(api, from, to) {
-  const weights = [];
-  for (let n = from; n <= to; n++) {
-    const hash = await api.rpc.chain.getBlockHash(n);
-    const used = await (await api.at(hash)).query.system.blockWeight();
-    const total = ['normal', 'operational', 'mandatory']
-      .reduce((sum, cls) => sum + used[cls].refTime.toBigInt(), 0n);
-    weights.push(total);
-  }
-  return weights;
-}
-
-export async function runLoad(api, { households = 200, orders = 2, log = console.log } = {}) {
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const alice = keyring.addFromUri('//Alice');
-  const sender = new Sender(api);
-  const maxBlock = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
-
-  // Admission, skipping what an earlier run did (the simulator's setup, with these households).
-  const specs = Array.from({ length: households }, (_, i) => ({
+function loadSpecs(households) {
+  return Array.from({ length: households }, (_, i) => ({
     key: `load-${i}`,
     name: `load household ${i}`,
     uri: `//Wattle//load//${i}`,
@@ -62,87 +35,156 @@ export async function runLoad(api, { households = 200, orders = 2, log = console
     maxPowerW: 60_000,
     dev: false,
   }));
-  const people = await setupHouseholds(api, sender, { specs, operator: alice, log });
-  log(`admitted ${people.length} of ${households} households`);
+}
 
-  // Quotation: every household places `orders` orders in one slot, all at once.
-  const config = await api.query.orders.configuration();
-  const slotSecs = config.slotSecs.toNumber();
-  const gate = config.gateClosureSecs.toNumber();
-  const windowSecs = config.meteringWindowSecs.toNumber();
-  let slot = Math.floor(Date.now() / 1000 / slotSecs) + 1;
-  while (slot * slotSecs - gate - Date.now() / 1000 < 40) slot++;
-  const firstBlock = await blockNumber(api);
-  const started = Date.now();
-  const placed = await Promise.allSettled(people.map(async (p, i) => {
-    for (let k = 0; k < orders; k++) {
-      const side = p.role === 'Consumer' ? 'Buy' : 'Sell';
-      const price = 150_000_000n + BigInt(((i * 7 + k * 13) % 100)) * 1_000_000n;
-      await sender.send(api.tx.orders.placeOrder(slot, side, 10n + BigInt(k), price), p.pair);
-    }
-  }));
-  const refused = placed.filter((r) => r.status === 'rejected');
-  const orderBlocks = (await blockNumber(api)) - firstBlock;
-  log(`placed ${people.length * orders - refused.length * orders} orders in ${((Date.now() - started) / 1000).toFixed(1)} s over ${orderBlocks} blocks${refused.length ? ` (${refused.length} households refused: ${refused[0].reason.message})` : ''}`);
+const sideOf = (p) => (p.role === 'Consumer' ? { side: 'Buy', price: BID } : { side: 'Sell', price: ASK });
 
-  // Matching: the off-chain worker's result.
-  await waitFor(async () => (await api.query.clearing.outcomes(slot)).isSome, (slotSecs + 60) * 1000, 500);
-  const clearedAt = Date.now() / 1000;
-  const outcome = (await api.query.clearing.outcomes(slot)).unwrap();
-  const trade = outcome.isCleared && outcome.asCleared.isTrade ? outcome.asCleared.asTrade : null;
-  log(`cleared ${(clearedAt - (slot * slotSecs - gate)).toFixed(1)} s after gate closure: ${trade ? `${trade.volumeWh} Wh at ${trade.price} planck/Wh` : outcome.toString()}`);
-
-  // Metering: every meter reports what it contracted, relayed by Alice in batches of 256.
-  const slotEndMs = (slot + 1) * slotSecs * 1000;
-  await waitFor(async () => (await api.query.timestamp.now()).toNumber() >= slotEndMs, (slotSecs + 60) * 1000, 500);
-  const genesisHash = api.genesisHash.toU8a();
-  const readings = people.map((p) => {
-    const energy = BigInt(orders) * 10n + BigInt((orders * (orders - 1)) / 2);
-    return p.role === 'Consumer'
-      ? signReading(p.meter, genesisHash, p.pair.address, slot, energy, 0n)
-      : signReading(p.meter, genesisHash, p.pair.address, slot, 0n, energy);
-  });
-  const batches = [];
-  for (let i = 0; i < readings.length; i += 256) batches.push(api.tx.metering.submitReadings(readings.slice(i, i + 256)));
-  const relayed = await Promise.allSettled(batches.map((batch) => sender.send(batch, alice)));
-  log(`relayed ${readings.length} readings in ${batches.length} batches (${relayed.filter((r) => r.status === 'fulfilled').length} included)`);
-
-  // Settlement: from the close of the metering window to SlotSettled.
-  const settleFrom = await blockNumber(api);
-  await waitFor(async () => {
-    const next = await api.query.settlement.nextSlotToSettle();
-    return next.isSome && next.unwrap().toNumber() > slot;
-  }, 300_000, 500);
-  const settledAt = Date.now() / 1000;
-  const settleTo = await blockNumber(api);
-  const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
-  const weights = await blockWeights(api, settleFrom, settleTo);
-  const heaviest = weights.reduce((a, b) => (a > b ? a : b), 0n);
-  const summary = {
-    households,
-    orders: people.length * orders - refused.length * orders,
-    orderBlocks,
-    clearedAfterGateSecs: +(clearedAt - (slot * slotSecs - gate)).toFixed(1),
-    settledParticipants: totals.participants.toNumber(),
-    settledAfterWindowSecs: +(settledAt - ((slot + 1) * slotSecs + windowSecs)).toFixed(1),
-    settlementBlocks: settleTo - settleFrom,
-    heaviestBlockShare: Number((heaviest * 1000n) / maxBlock) / 10,
+/** The slots' timeline in unix milliseconds, from the chain's market configuration. */
+function timeline(config, slot) {
+  const secs = config.slotSecs;
+  return {
+    gate: (slot * secs - config.gateClosureSecs) * 1000,
+    start: slot * secs * 1000,
+    end: (slot + 1) * secs * 1000,
+    meteringCloses: ((slot + 1) * secs + config.meteringWindowSecs) * 1000,
   };
-  log(`settled ${summary.settledParticipants} households ${summary.settledAfterWindowSecs} s after the metering window; heaviest block ${summary.heaviestBlockShare}% of the block weight`);
-  return summary;
+}
+
+/** Every household's orders: one call per household and slot, or one day-ahead call each. */
+function orderJobs(api, people, slots, dayAhead) {
+  if (dayAhead) {
+    return people.map((p) => [api.tx.orders.placeOrders(slots.map((slot) => ({ slot, energyWh: ENERGY_WH, ...sideOf(p) }))), p.pair]);
+  }
+  return slots.flatMap((slot) => people.map((p) => {
+    const { side, price } = sideOf(p);
+    return [api.tx.orders.placeOrder(slot, side, ENERGY_WH, price), p.pair];
+  }));
+}
+
+/** Each meter reports what its household contracted, signed; Alice relays 256 a batch. */
+function readingJobs(api, people, slot, alice) {
+  const genesisHash = api.genesisHash.toU8a();
+  const readings = people.map((p) => (p.role === 'Consumer'
+    ? signReading(p.meter, genesisHash, p.pair.address, slot, ENERGY_WH, 0n)
+    : signReading(p.meter, genesisHash, p.pair.address, slot, 0n, ENERGY_WH)));
+  const jobs = [];
+  for (let i = 0; i < readings.length; i += 256) jobs.push([api.tx.metering.submitReadings(readings.slice(i, i + 256)), alice]);
+  return jobs;
+}
+
+/** Records every block's weight and when each slot was cleared and settled. */
+function tracker(api) {
+  const state = { blocks: [], cleared: new Map(), settled: new Map() };
+  state.onBlock = ({ number, timeMs, events, weight }) => {
+    state.blocks.push({ number, timeMs, weight });
+    const found = marketEvents(api, events);
+    for (const slot of [...found.cleared, ...found.voided]) state.cleared.set(slot, { timeMs, voided: found.voided.includes(slot) });
+    for (const slot of found.settled) state.settled.set(slot, { timeMs, number });
+  };
+  return state;
+}
+
+/** Sends each slot's orders two slots ahead and its readings once it has ended. */
+async function drive(api, { people, slots, dayAhead, config, alice, flood, log }) {
+  if (dayAhead) {
+    await flood.sendAll(orderJobs(api, people, slots, true));
+    log(`sent ${people.length} day-ahead profiles of ${slots.length} orders`);
+  }
+  const last = slots[slots.length - 1];
+  for (let slot = slots[0] - 2; slot <= last + 1; slot++) {
+    const wait = timeline(config, slot).start + 1_000 - Date.now();
+    if (wait > 0) await sleep(wait);
+    const ordersFor = slot + 2;
+    if (!dayAhead && slots.includes(ordersFor)) {
+      await flood.sendAll(orderJobs(api, people, [ordersFor], false));
+      log(`slot ${ordersFor}: ${people.length} orders sent`);
+    }
+    const ended = slot - 1;
+    if (slots.includes(ended)) {
+      await flood.sendAll(readingJobs(api, people, ended, alice));
+      log(`slot ${ended}: ${people.length} readings sent`);
+    }
+  }
+}
+
+/** The figures of a finished run. */
+function summarize({ state, idle, firstBlock, slots, config, households, dayAhead, maxBlock }) {
+  const lastSettled = state.settled.get(slots[slots.length - 1]);
+  const span = state.blocks.filter((b) => b.number >= firstBlock && b.number <= lastSettled.number);
+  const extra = span.reduce((sum, b) => sum + (b.weight > idle ? b.weight - idle : 0n), 0n);
+  const perHouseholdSlotNs = extra / BigInt(households * slots.length) / 1000n;
+  const perSlot = slots.map((slot) => {
+    const times = timeline(config, slot);
+    const cleared = state.cleared.get(slot);
+    const settled = state.settled.get(slot);
+    return {
+      slot,
+      clearedSecsBeforeStart: cleared ? (times.start - cleared.timeMs) / 1000 : null,
+      voided: cleared?.voided ?? null,
+      settledSecsAfterWindow: settled ? (settled.timeMs - times.meteringCloses) / 1000 : null,
+      keptUp: !!cleared && !cleared.voided && cleared.timeMs < times.start
+        && !!settled && settled.timeMs < timeline(config, slot + 1).meteringCloses,
+    };
+  });
+  const heaviest = span.reduce((a, b) => (a > b.weight ? a : b.weight), 0n);
+  return {
+    households, slots: slots.length, dayAhead, blocks: span.length,
+    weightPerHouseholdSlotMs: Number(perHouseholdSlotNs) / 1e6,
+    idleBlockMs: Number(idle / 1_000_000n) / 1000,
+    heaviestBlockShare: Number((heaviest * 1000n) / maxBlock) / 10,
+    perSlot,
+    keptUp: perSlot.every((s) => s.keptUp),
+  };
+}
+
+export async function runLoad(api, { households = 200, slots: count = 1, dayAhead = false, log = console.log } = {}) {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice');
+  const people = await setupHouseholds(api, new Sender(api), { specs: loadSpecs(households), operator: alice, log });
+  log(`admitted ${people.length} of ${households} households`);
+  const raw = await api.query.orders.configuration();
+  const config = {
+    slotSecs: raw.slotSecs.toNumber(), gateClosureSecs: raw.gateClosureSecs.toNumber(), meteringWindowSecs: raw.meteringWindowSecs.toNumber(),
+  };
+  // The first slot whose orders can still go out two slots ahead of it.
+  const first = Math.floor(Date.now() / 1000 / config.slotSecs) + 3;
+  const slots = Array.from({ length: count }, (_, k) => first + k);
+  const idle = await idleWeight(api);
+  const firstBlock = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  const state = tracker(api);
+  const stop = await followBlocks(api, state.onBlock);
+  const flood = new Flood(api);
+  try {
+    await drive(api, { people, slots, dayAhead, config, alice, flood, log });
+    const deadline = timeline(config, slots[slots.length - 1] + 2).meteringCloses + 30_000;
+    while (!state.settled.has(slots[slots.length - 1]) && Date.now() < deadline) await sleep(500);
+  } finally {
+    await stop();
+  }
+  if (flood.refused.length) log(`${flood.refused.length} transactions refused by the pool, first: ${flood.refused[0]}`);
+  if (!state.settled.has(slots[slots.length - 1])) throw new Error('the last slot was not settled in time');
+  const maxBlock = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
+  return summarize({ state, idle, firstBlock, slots, config, households: people.length, dayAhead, maxBlock });
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
-  if (options.help) {
-    console.error('usage: load.mjs [--ws URL] [--households N] [--orders K]');
-    process.exit(2);
-  }
+  const { values } = parseArgs({
+    options: {
+      ws: { type: 'string', default: 'ws://127.0.0.1:9944' },
+      households: { type: 'string', default: '200' },
+      slots: { type: 'string', default: '1' },
+      'day-ahead': { type: 'boolean', default: false },
+    },
+  });
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(options.ws), noInitWarn: true });
+  const api = await ApiPromise.create({ provider: new WsProvider(values.ws), noInitWarn: true });
   try {
-    const summary = await runLoad(api, options);
-    console.log(JSON.stringify(summary));
+    const summary = await runLoad(api, {
+      households: Number(values.households), slots: Number(values.slots), dayAhead: values['day-ahead'],
+    });
+    for (const s of summary.perSlot) console.log(JSON.stringify(s));
+    console.log(JSON.stringify({ ...summary, perSlot: undefined }));
+    if (!summary.keptUp) process.exitCode = 1;
   } finally {
     await api.disconnect();
   }

@@ -511,8 +511,8 @@ export async function runSimulator(api, options = {}) {
       const order = orderOf.get(h.address);
       let contracted = null;
       if (order) {
-        const record = await api.query.orders.openOrders(order.id);
-        const fill = record.isSome && record.unwrap().clearedWh.isSome ? Number(record.unwrap().clearedWh.unwrap().toBigInt()) : 0;
+        const own = (await api.call.marketApi.position(entry.slot, h.address)).orders.find((o) => o.id.eq(order.id));
+        const fill = own && own.clearedWh.isSome ? Number(own.clearedWh.unwrap().toBigInt()) : 0;
         if (fill > 0) contracted = order.side === 'Buy' ? -fill : fill;
       }
       const reading = meterReading(h, householdEnergy(h, entry.slot, clockOptions), contracted, { seed, slot: entry.slot });
