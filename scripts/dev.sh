@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a development chain with a live market: builds wattle-node if needed, runs it with
 # `--dev` on a temporary base path and, once its RPC answers, runs the household simulator
-# (e2e/tools/simulator.mjs) against it. Ctrl-C stops both and removes the chain's data.
+# (e2e/tools/simulator.mjs) against it. It also builds the web app (app/) and serves it on
+# 127.0.0.1:APP_PORT (default 8080). Ctrl-C stops all of them and removes the chain's data.
 # RPC_PORT (default 9944) picks the RPC port; SIM_HOUSEHOLDS (default 8) the number of simulated
 # households; SIMULATOR=0 starts the node alone. Arguments are passed to wattle-node.
 set -euo pipefail
@@ -9,15 +10,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$WATTLE_ROOT"
 "$WATTLE_ROOT/scripts/setup.sh"
 cargo build --locked --release -p wattle-node
+(cd app && npm run build --silent)
 
 rpc_port=${RPC_PORT:-9944}
+app_port=${APP_PORT:-8080}
 households=${SIM_HOUSEHOLDS:-8}
 simulator=${SIMULATOR:-1}
 base_path=$(mktemp -d -t wattle-dev-XXXXXX)
 node_pid=
 sim_pid=
+app_pid=
 stop() {
 	trap - EXIT INT TERM
+	if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+		kill -TERM "$app_pid" 2>/dev/null || true
+		wait "$app_pid" 2>/dev/null || true
+	fi
 	if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
 		kill -TERM "$sim_pid" 2>/dev/null || true
 		wait "$sim_pid" 2>/dev/null || true
@@ -36,9 +44,13 @@ if [ "$simulator" = 0 ]; then
 else
 	sim_note="Simulator: $households households (SIM_HOUSEHOLDS), from when the RPC answers; SIMULATOR=0 turns it off"
 fi
+node "$WATTLE_ROOT/app/serve.mjs" --port "$app_port" >/dev/null &
+app_pid=$!
+
 cat <<MSG
 
 Wattle dev chain: RPC at ws://127.0.0.1:$rpc_port
+Wattle app:       http://127.0.0.1:$app_port/?ws=ws%3A%2F%2F127.0.0.1%3A$rpc_port#/household  (as Bob; Alice for #/operator)
 Polkadot-JS Apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$rpc_port#/explorer
 Chain data: $base_path (removed on exit)
 $sim_note

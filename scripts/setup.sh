@@ -13,6 +13,8 @@ missing=()
 for pkg in protobuf-compiler clang libclang-dev lld; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
+# Debian's Chromium: the web app's browser test drives it through playwright-core.
+dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "ok installed" || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,4 +39,9 @@ done
 if [ ! -d e2e/node_modules ] || ! (cd e2e && npm ls --depth=0 >/dev/null 2>&1); then
 	echo "setup: installing the end-to-end tests' npm packages"
 	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -d app/node_modules ] || ! (cd app && npm ls --depth=0 >/dev/null 2>&1); then
+	echo "setup: installing the web app's npm packages"
+	(cd app && npm ci --no-audit --no-fund --loglevel=error)
 fi

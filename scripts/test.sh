@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the workspace's unit tests (pallets on mock runtimes, their benchmark test
-# suites, the runtime) and then the end-to-end tests against a freshly started node.
+# Runs every test: the web app's unit tests and build, the workspace's unit tests (pallets on mock
+# runtimes, their benchmark test suites, the runtime) and then the end-to-end tests against a
+# freshly started node (the browser test among them drives the built app in Chromium).
 # Node and tests share one release build in $CARGO_TARGET_DIR.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -8,6 +9,8 @@ cd "$WATTLE_ROOT"
 "$WATTLE_ROOT/scripts/setup.sh"
 
 started=$(date +%s)
+echo "== web app: unit tests (node --test app/test) and build (vite build to app/dist)"
+(cd app && npm test && npm run build)
 echo "== build: wattle-node (release)"
 cargo build --locked --release -p wattle-node
 echo "== unit tests (cargo test --release --workspace)"
