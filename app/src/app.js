@@ -58,6 +58,8 @@ export async function follow(app, views) {
   await app.api.query.system.events(async (records) => {
     const receivedAt = Date.now();
     const status = await marketStatus(app.api);
+    // Before the first block with a timestamp the market's clock reads 0: nothing to show yet.
+    if (status.nowSecs === 0) return;
     const slotChanged = last !== null && status.currentSlot !== last.currentSlot;
     const initial = last === null;
     last = status;

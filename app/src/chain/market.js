@@ -3,6 +3,12 @@
 // back plain (BigInt planck and Wh, Number slots and seconds).
 import { num, toPlain } from './plain.js';
 
+/** A slot argument, checked: a wrong one names the read that asked for it. */
+function slotArg(read, slot) {
+  if (!Number.isSafeInteger(slot) || slot < 0) throw new Error(`${read}: ${slot} is not a slot`);
+  return slot;
+}
+
 /** The market's timeline and limits. */
 export async function marketConfig(api) {
   const c = toPlain(await api.call.marketApi.config());
@@ -37,13 +43,13 @@ export function clearingOf(clearing) {
 
 /** Where a slot stands. */
 export async function slotStatus(api, slot) {
-  const s = toPlain(await api.call.marketApi.slot(slot));
+  const s = toPlain(await api.call.marketApi.slot(slotArg('slotStatus', slot)));
   return { slot, phase: s.phase, orders: num(s.orders), clearing: clearingOf(s.clearing), settled: s.settled };
 }
 
 /** A slot's book: depth by level, best first, and `who`'s own orders. */
 export async function orderBook(api, slot, who, maxLevels = 10) {
-  const b = toPlain(await api.call.marketApi.orderBook(slot, who ?? null, maxLevels));
+  const b = toPlain(await api.call.marketApi.orderBook(slotArg('orderBook', slot), who ?? null, maxLevels));
   const level = (l) => ({ price: l.price, energyWh: l.energyWh, orders: num(l.orders) });
   return { slot, bids: b.bids.map(level), asks: b.asks.map(level), own: b.own.map(orderView) };
 }
@@ -52,7 +58,7 @@ const orderView = (o) => ({ id: o.id, side: o.side, energyWh: o.energyWh, price:
 
 /** `who`'s orders, contracted energy, reading and bill in `slot`. */
 export async function position(api, slot, who) {
-  const p = toPlain(await api.call.marketApi.position(slot, who));
+  const p = toPlain(await api.call.marketApi.position(slotArg('position', slot), who));
   const reading = p.reading ? { importedWh: p.reading[0], exportedWh: p.reading[1] } : null;
   return { slot, orders: p.orders.map(orderView), boughtWh: p.boughtWh, soldWh: p.soldWh, reading, bill: p.bill };
 }
@@ -65,7 +71,7 @@ export async function participant(api, who) {
 
 /** A slot's settlement and totals. */
 export async function settlementOf(api, slot) {
-  const s = toPlain(await api.call.marketApi.settlement(slot));
+  const s = toPlain(await api.call.marketApi.settlement(slotArg('settlementOf', slot)));
   return { slot, settled: s.settled, inProgress: s.inProgress, totals: s.totals };
 }
 

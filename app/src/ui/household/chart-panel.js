@@ -59,7 +59,7 @@ export function chartPanel(app) {
     async refresh(ctx) {
       if (!(ctx.initial || ctx.slotChanged || touches(ctx, 'clearing', 'settlement'))) return;
       const last = ctx.status.currentSlot + 1;
-      const wanted = Array.from({ length: CHART_SLOTS }, (_, i) => last - CHART_SLOTS + 1 + i);
+      const wanted = Array.from({ length: CHART_SLOTS }, (_, i) => last - CHART_SLOTS + 1 + i).filter((slot) => slot >= 0);
       for (const slot of points.keys()) if (slot < wanted[0]) points.delete(slot);
       const stale = wanted.filter((slot) => !points.get(slot)?.final);
       const read = await Promise.all(stale.map((slot) => readPoint(app.api, slot, ctx.status.nextSlotToSettle)));
