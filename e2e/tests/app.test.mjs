@@ -102,16 +102,25 @@ async function placeOrderInForm(page, slot, side, kwh, priceWtlPerKwh) {
 }
 
 test('a household trades and reads its bill, an operator approves, in Chromium', { timeout: 420_000 }, async () => {
-  const { api, page } = ctx;
+  const { api } = ctx;
   const config = (await api.call.marketApi.config()).toJSON();
   const tariffs = (await api.query.participants.zones(0)).unwrap().tariffs;
-  const gridFee = tariffs.gridFee.toBigInt();
   const slot = slotAhead(config, 45);
   // Meanwhile, from @polkadot/api: a counter-order from Dave, and a fresh registration.
   const [fresh] = await Promise.all([registerFresh(api), openApp('Bob', 'household'),
     submit(api, api.tx.orders.placeOrder(slot, 'Sell', 100n, 150n * MWH), dave)]);
+  await orderThroughTheForm(api, slot, tariffs.gridFee.toBigInt());
+  await refusedOrder(api, slot);
+  await approveInOperatorView(api, fresh);
+  const price = await priceOnTheChart(api, slot, config);
+  await billAfterSettlement(api, slot, config, price, tariffs);
+  assert.deepEqual(ctx.offsite, [], 'the page loaded nothing from outside 127.0.0.1');
+  assert.deepEqual(ctx.pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION/.test(e)), [], 'no errors in the page');
+});
 
-  // 1. Bob places a bid through the form, seeing its hold before signing.
+/** Bob places a bid through the form, sees its hold before signing, then it in the book. */
+async function orderThroughTheForm(api, slot, gridFee) {
+  const { page } = ctx;
   await placeOrderInForm(page, slot, 'Buy', '0.1', '0.25');
   assert.equal(await planckIn(page.locator('#order-hold [data-planck]')), 100n * (250n * MWH + gridFee), 'hold = energy × (price + grid fee)');
   assert.match(await page.textContent('#order-preview'), /100 Wh at 250000000 planck\/Wh/);
@@ -124,10 +133,12 @@ test('a household trades and reads its bill, an operator approves, in Chromium',
   await book.locator(`.asks tr[data-price="${150n * MWH}"]`).waitFor({ timeout: 20_000 });
   const chainBook = await api.call.marketApi.orderBook(slot, bob.address, 10);
   assert.equal(chainBook.own.length, 1, 'the chain has Bob\'s one order');
-  const orderId = chainBook.own[0].id.toString();
-  await page.locator(`#my-orders-table tr[data-order="${orderId}"]`).waitFor({ timeout: 20_000 });
+  await page.locator(`#my-orders-table tr[data-order="${chainBook.own[0].id.toString()}"]`).waitFor({ timeout: 20_000 });
+}
 
-  // 2. A refused order: a price above max_price reads as PriceTooHigh's docs.
+/** An order priced above max_price is refused in the words of PriceTooHigh's docs. */
+async function refusedOrder(api, slot) {
+  const { page } = ctx;
   const maxPrice = (await api.call.marketApi.config()).maxPrice.toBigInt();
   await placeOrderInForm(page, slot, 'Buy', '0.05', formatUnits(maxPrice + 1n, 9));
   await page.click('#order-submit');
@@ -136,8 +147,11 @@ test('a household trades and reads its bill, an operator approves, in Chromium',
   assert.ok((await page.textContent('#order-result')).includes(docs), `the error reads "${docs}"`);
   assert.equal(await page.getAttribute('#order-result .error', 'data-error'), 'orders.PriceTooHigh');
   await shot('app-household-order');
+}
 
-  // 3. Alice approves the fresh registration in the operator view.
+/** Alice approves the fresh registration in the operator view. */
+async function approveInOperatorView(api, fresh) {
+  const { page } = ctx;
   await switchAccount('Alice', 'operator');
   const row = page.locator(`#households tr[data-address="${fresh.address}"][data-status="Pending"]`);
   await row.waitFor({ timeout: 30_000 });
@@ -145,8 +159,11 @@ test('a household trades and reads its bill, an operator approves, in Chromium',
   await row.locator('button[data-action="approve"]').click();
   await page.locator(`#households tr[data-address="${fresh.address}"][data-status="Approved"]`).waitFor({ timeout: 40_000 });
   assert.equal((await api.query.participants.registry(fresh.address)).unwrap().status.toString(), 'Approved');
+}
 
-  // 4. The slot clears: its price is on Bob's chart, as the chain has it.
+/** The slot clears: its price is on Bob's chart, as the chain has it. Returns the price. */
+async function priceOnTheChart(api, slot, config) {
+  const { page } = ctx;
   await switchAccount('Bob', 'household');
   const point = page.locator(`#chart-table tr[data-slot="${slot}"] td.price [data-planck-per-wh]`);
   await point.waitFor({ timeout: Math.max(10_000, (slot * config.slotSecs + 40) * 1000 - Date.now()) });
@@ -156,9 +173,15 @@ test('a household trades and reads its bill, an operator approves, in Chromium',
   assert.equal(BigInt(await point.getAttribute('data-planck-per-wh')), price);
   assert.equal((await point.textContent()).trim(), '0.2 WTL/kWh');
   await shot('app-household-chart');
+  return price;
+}
 
-  // 5. After the slot, Bob's and Dave's meters report (relayed by Alice); the slot settles and
-  // Bob's bill in the page carries every amount the chain holds.
+/**
+ * After the slot, Bob's and Dave's meters report (relayed by Alice); the slot settles and Bob's
+ * bill and reading in the page carry every amount the chain holds.
+ */
+async function billAfterSettlement(api, slot, config, price, tariffs) {
+  const { page } = ctx;
   await waitFor(async () => (await api.query.timestamp.now()).toNumber() >= (slot + 1) * config.slotSecs * 1000, 120_000, 1_000);
   const genesis = api.genesisHash.toU8a();
   await submit(api, api.tx.metering.submitReadings([
@@ -176,10 +199,7 @@ test('a household trades and reads its bill, an operator approves, in Chromium',
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ctx.out, 'app-household-phone.png') });
-
-  assert.deepEqual(ctx.offsite, [], 'the page loaded nothing from outside 127.0.0.1');
-  assert.deepEqual(ctx.pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION/.test(e)), [], 'no errors in the page');
-});
+}
 
 /** The bill as settlement stores it: settlement.bills, or the bill of settlement.positions. */
 async function storedBill(api, slot, who) {
