@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Wattle needs, and skips whatever is already there:
-# Debian packages (protoc for litep2p, clang/libclang for RocksDB's bindings, lld to link),
+# Debian packages (protoc for litep2p, clang/libclang for RocksDB's bindings, lld to link,
+# libssl-dev and pkg-config so litep2p's WebRTC links Debian's OpenSSL instead of compiling one),
 # the pinned Rust toolchain with its wasm32 target and rust-src (the runtime is built to wasm),
 # Node.js, and the end-to-end tests' npm packages.
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$WATTLE_ROOT"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for pkg in protobuf-compiler clang libclang-dev lld; do
+for pkg in protobuf-compiler clang libclang-dev lld libssl-dev pkg-config; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 # Debian's Chromium: the web app's browser test drives it through playwright-core.

@@ -16,6 +16,8 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(all(test, feature = "std"))]
+mod household_budget;
 mod market_view;
 
 extern crate alloc;
