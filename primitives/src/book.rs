@@ -29,6 +29,17 @@ pub fn order_seq(id: OrderId) -> u32 {
 	(id & ((1 << ORDER_SEQ_BITS) - 1)) as u32
 }
 
+/// What an order deposits in the market's escrow: a bid `energy * (price + grid_fee)`, an ask
+/// `energy * collateral`, under the grid fee and collateral its household's orders of the slot
+/// are held under; `None` on overflow.
+pub fn order_deposit(order: &Order, grid_fee: Balance, collateral: Balance) -> Option<Balance> {
+	let per_wh = match order.side {
+		wattle_double_auction::Side::Buy => order.price.checked_add(grid_fee)?,
+		wattle_double_auction::Side::Sell => collateral,
+	};
+	per_wh.checked_mul(order.energy_wh as Balance)
+}
+
 /// A meter's reading of one slot.
 #[derive(
 	Encode,

@@ -6,9 +6,12 @@ use wattle_market_api::{
 	ClearingView, MarketStatus, OrderBookView, OrderFill, OrderView, PositionView, PriceLevel,
 	Side, SlotClearing, SlotSettlement, SlotStatus,
 };
-use wattle_primitives::{Balance, EnergyWh, MarketClock, OrderBook, Slot, SlotPhase};
+use wattle_primitives::{
+	order_deposit, Balance, ClearedSlots, ClearingState, EnergyWh, MarketClock, OrderBook, Slot,
+	SlotPhase,
+};
 
-use crate::{AccountId, Orders, Runtime};
+use crate::{AccountId, Clearing, Orders, Runtime};
 
 pub fn status() -> MarketStatus {
 	let config = <Orders as MarketClock>::config();
@@ -60,16 +63,17 @@ type Record = pallet_settlement::SlotRecord<
 	<Runtime as pallet_settlement::Config>::MaxOrdersPerAccountPerSlot,
 >;
 
-fn outcome_result(slot: Slot) -> Option<ClearingResult> {
-	match pallet_clearing::Outcomes::<Runtime>::get(slot) {
-		Some(Outcome::Cleared(result)) => Some(result),
-		Some(Outcome::Voided) => Some(ClearingResult::NoTrade),
-		None => None,
+/// The result every order's fill of `slot` follows from, once the slot's clearing is final.
+fn final_result(slot: Slot) -> Option<ClearingResult> {
+	match <Clearing as ClearedSlots>::clearing_state(slot) {
+		ClearingState::Pending => None,
+		ClearingState::NoTrade => Some(ClearingResult::NoTrade),
+		ClearingState::Traded(clearing) => Some(ClearingResult::Trade(clearing)),
 	}
 }
 
 fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
-	let result = outcome_result(slot);
+	let result = final_result(slot);
 	record
 		.orders
 		.iter()
@@ -78,14 +82,7 @@ fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
 			side: order.side,
 			energy_wh: order.energy_wh,
 			price: order.price,
-			held: Orders::deposit_of(
-				order.side,
-				order.energy_wh,
-				order.price,
-				record.grid_fee,
-				record.collateral,
-			)
-			.unwrap_or_default(),
+			held: order_deposit(order, record.grid_fee, record.collateral).unwrap_or_default(),
 			cleared_wh: result.as_ref().map(|result| fill_of(order, result)),
 		})
 		.collect()
@@ -123,7 +120,7 @@ pub fn order_book(slot: Slot, who: Option<AccountId>, max_levels: u32) -> OrderB
 }
 
 pub fn clearing(slot: Slot, page: u32) -> ClearingView<AccountId> {
-	let result = outcome_result(slot);
+	let result = final_result(slot);
 	let fills = Orders::book_page(slot, page)
 		.into_iter()
 		.map(|line| OrderFill {
@@ -158,8 +155,8 @@ pub fn position(slot: Slot, who: AccountId) -> PositionView {
 	let (bought_wh, sold_wh) = match &record.bill {
 		Some(bill) => (bill.bought_wh, bill.sold_wh),
 		None => {
-			let clearing = match outcome_result(slot) {
-				Some(ClearingResult::Trade(clearing)) => Some(clearing),
+			let clearing = match <Clearing as ClearedSlots>::clearing_state(slot) {
+				ClearingState::Traded(clearing) => Some(clearing),
 				_ => None,
 			};
 			pallet_settlement::Pallet::<Runtime>::position_of(&record, clearing.as_ref())

@@ -3,8 +3,8 @@ use crate::{pallet::*, types::*, BookEntry, MarketClock, OrderId, Side, SlotPhas
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use wattle_primitives::{
-	connection_capacity_wh, order_id, order_slot, AdmissionStatus, Balance, LedgerError,
-	ParticipantRegistry, Slot, SlotLedger,
+	connection_capacity_wh, order_deposit, order_id, order_slot, AdmissionStatus, Balance,
+	LedgerError, ParticipantRegistry, Slot, SlotLedger,
 };
 
 impl<T: Config> Pallet<T> {
@@ -61,12 +61,10 @@ impl<T: Config> Pallet<T> {
 		// tariff change never leaves part of its position under-held.
 		let (grid_fee, collateral) = T::Ledger::terms(slot, who)
 			.unwrap_or((quote.tariffs.grid_fee, quote.tariffs.seller_collateral));
-		let held = Self::deposit_of(side, energy_wh, price, grid_fee, collateral)
-			.ok_or(Error::<T>::AmountOverflow)?;
-
 		let mut summary = Books::<T>::get(slot);
-		ensure!(summary.placed < T::MaxOrdersPerSlot::get(), Error::<T>::SlotFull);
 		let order = BookEntry { id: order_id(slot, summary.placed), side, energy_wh, price };
+		let held = order_deposit(&order, grid_fee, collateral).ok_or(Error::<T>::AmountOverflow)?;
+		ensure!(summary.placed < T::MaxOrdersPerSlot::get(), Error::<T>::SlotFull);
 		T::Ledger::add_order(slot, who, quote.participant.zone, grid_fee, collateral, order, held)
 			.map_err(Self::ledger_error)?;
 		// Pages fill in order and a cancellation leaves its room unused, so `seq / OrdersPerPage`
@@ -104,31 +102,13 @@ impl<T: Config> Pallet<T> {
 			_ => return Err(Error::<T>::GateClosed.into()),
 		}
 		let (grid_fee, collateral) = T::Ledger::terms(slot, who).ok_or(Error::<T>::UnknownOrder)?;
-		let order = line.order;
 		let released =
-			Self::deposit_of(order.side, order.energy_wh, order.price, grid_fee, collateral)
-				.ok_or(Error::<T>::AmountOverflow)?;
+			order_deposit(&line.order, grid_fee, collateral).ok_or(Error::<T>::AmountOverflow)?;
 		T::Ledger::cancel_order(slot, who, id, released).map_err(Self::ledger_error)?;
 		SlotBook::<T>::insert(slot, page, lines);
 		Books::<T>::mutate(slot, |summary| summary.open = summary.open.saturating_sub(1));
 		Self::deposit_event(Event::OrderCancelled { id, who: who.clone(), slot, released });
 		Ok(())
-	}
-
-	/// What an order deposits: a bid `energy * (price + grid_fee)`, an ask
-	/// `energy * collateral`; `None` on overflow.
-	pub fn deposit_of(
-		side: Side,
-		energy_wh: u64,
-		price: Balance,
-		grid_fee: Balance,
-		collateral: Balance,
-	) -> Option<Balance> {
-		let per_wh = match side {
-			Side::Buy => price.checked_add(grid_fee)?,
-			Side::Sell => collateral,
-		};
-		per_wh.checked_mul(energy_wh as Balance)
 	}
 
 	fn ledger_error(error: LedgerError) -> DispatchError {

@@ -17,8 +17,8 @@ use frame_support::{
 use sp_core::sr25519;
 use wattle_double_auction::{Clearing, Order, Side};
 use wattle_primitives::{
-	order_id, AdmissionFixtures, Balance, BookFixtures, ClearingFixtures, EnergyWh, MarketClock,
-	OrderBook, ParticipantRegistry, Role, Slot, WTL_PER_KWH,
+	order_deposit, order_id, AdmissionFixtures, Balance, BookFixtures, ClearingFixtures, EnergyWh,
+	MarketClock, OrderBook, ParticipantRegistry, Role, Slot, WTL_PER_KWH,
 };
 
 const SLOT: Slot = 1_000;
@@ -60,15 +60,13 @@ fn households<T: Config>(n: u32) -> Vec<T::AccountId> {
 		record.grid_fee = tariffs.grid_fee;
 		record.collateral = tariffs.seller_collateral;
 		for k in 0..T::MaxOrdersPerAccountPerSlot::get() {
-			let (side, price, per_wh) = if k % 2 == 0 {
-				(Side::Buy, PRICE * 2, PRICE * 2 + tariffs.grid_fee)
-			} else {
-				(Side::Sell, PRICE / 2, tariffs.seller_collateral)
-			};
+			let (side, price) =
+				if k % 2 == 0 { (Side::Buy, PRICE * 2) } else { (Side::Sell, PRICE / 2) };
 			let seq = i * T::MaxOrdersPerAccountPerSlot::get() + k;
 			let order = Order { id: order_id(SLOT, seq), side, energy_wh: FILL_WH, price };
+			record.deposit += order_deposit(&order, record.grid_fee, record.collateral)
+				.expect("small amounts; qed");
 			record.orders.try_push(order).expect("within the bound; qed");
-			record.deposit += per_wh * FILL_WH as Balance;
 		}
 		escrowed += record.deposit;
 		Positions::<T>::insert(SLOT, &who, record);
