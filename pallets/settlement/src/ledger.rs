@@ -8,6 +8,21 @@ use wattle_primitives::{
 	Balance, LedgerError, MarketClock, MarketObligations, Reading, Slot, SlotLedger, ZoneId,
 };
 
+impl<T: Config> Pallet<T> {
+	/// `who`'s record of `slot`, a new one in `zone` if it has none, unless it is settled.
+	fn unsettled_record(
+		slot: Slot,
+		who: &T::AccountId,
+		zone: ZoneId,
+	) -> Result<SlotRecord<T::MaxOrdersPerAccountPerSlot>, LedgerError> {
+		let record = Positions::<T>::get(slot, who).unwrap_or_else(|| SlotRecord::new(zone));
+		match record.bill {
+			Some(_) => Err(LedgerError::Settled),
+			None => Ok(record),
+		}
+	}
+}
+
 impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 	fn max_orders_per_slot() -> u32 {
 		T::MaxOrdersPerAccountPerSlot::get()
@@ -32,10 +47,7 @@ impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 		order: Order,
 		deposit: Balance,
 	) -> Result<(), LedgerError> {
-		let mut record = Positions::<T>::get(slot, who).unwrap_or_else(|| SlotRecord::new(zone));
-		if record.bill.is_some() {
-			return Err(LedgerError::Settled);
-		}
+		let mut record = Self::unsettled_record(slot, who, zone)?;
 		if record.orders.is_empty() {
 			record.zone = zone;
 			record.grid_fee = grid_fee;
@@ -78,10 +90,7 @@ impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 		zone: ZoneId,
 		reading: Reading,
 	) -> Result<(), LedgerError> {
-		let mut record = Positions::<T>::get(slot, who).unwrap_or_else(|| SlotRecord::new(zone));
-		if record.bill.is_some() {
-			return Err(LedgerError::Settled);
-		}
+		let mut record = Self::unsettled_record(slot, who, zone)?;
 		if record.reading.is_some() {
 			return Err(LedgerError::DuplicateReading);
 		}

@@ -18,8 +18,8 @@ use frame_support::{
 };
 use wattle_double_auction::{Clearing, Side};
 use wattle_primitives::{
-	connection_capacity_wh, Balance, ClearedSlots, ClearingState, MarketClock, OrderBook,
-	ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
+	connection_capacity_wh, Balance, ClearedSlots, ClearingState, MarketClock, MarketConfig,
+	OrderBook, ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
 };
 
 /// The zones a walk has met, each read once.
@@ -175,6 +175,7 @@ impl<T: Config> Pallet<T> {
 			None => Positions::<T>::iter_prefix(p.slot),
 		};
 		let mut zones: Zones<T> = BTreeMap::new();
+		let config = T::Clock::config();
 		let mut settled = 0;
 		let household = Self::household_weight();
 		while settled < max {
@@ -193,7 +194,7 @@ impl<T: Config> Pallet<T> {
 				zones.insert(record.zone, T::Registry::zone(record.zone));
 			}
 			let zone = zones.get(&record.zone).cloned().flatten();
-			Self::settle_household(p, &who, record, zone);
+			Self::settle_household(p, &config, &who, record, zone);
 			settled += 1;
 		}
 		p.stage = Stage::Households {
@@ -280,6 +281,7 @@ impl<T: Config> Pallet<T> {
 	/// the bill in the record.
 	pub(crate) fn settle_household(
 		p: &mut Progress,
+		config: &MarketConfig,
 		who: &T::AccountId,
 		mut record: SlotRecord<T::MaxOrdersPerAccountPerSlot>,
 		zone: Option<ZoneInfo<T::AccountId>>,
@@ -300,7 +302,6 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let position = Self::position_of(&record, p.clearing.as_ref());
-		let config = T::Clock::config();
 		let substitute = Reading {
 			imported_wh: connection_capacity_wh(participant.max_power_w, config.slot_secs),
 			exported_wh: 0,
