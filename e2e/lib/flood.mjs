@@ -11,30 +11,31 @@ export class Flood {
     this.refused = [];
   }
 
-  async nonce(address) {
-    if (!this.nonces.has(address)) {
-      this.nonces.set(address, (await this.api.rpc.system.accountNextIndex(address)).toNumber());
-    }
-    const next = this.nonces.get(address);
-    this.nonces.set(address, next + 1);
+  /** The next nonce of `address`; concurrent callers for one address get consecutive ones. */
+  nonce(address) {
+    const next = this.nonces.get(address) ?? this.api.rpc.system.accountNextIndex(address).then((n) => n.toNumber());
+    this.nonces.set(address, next.then((n) => n + 1));
     return next;
   }
 
-  /** Signs and submits every `[tx, signer]` of `jobs`; resolves when all were handed to the pool. */
+  /**
+   * Signs and submits every `[tx, signer, options]` of `jobs` (options: signing options such as
+   * a `tip`); resolves when all were handed to the pool.
+   */
   async sendAll(jobs) {
     let index = 0;
     const worker = async () => {
       while (index < jobs.length) {
-        const [tx, signer] = jobs[index++];
-        await this.sendOne(tx, signer);
+        const [tx, signer, options] = jobs[index++];
+        await this.sendOne(tx, signer, options);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.maxInFlight, jobs.length) }, worker));
   }
 
-  async sendOne(tx, signer) {
+  async sendOne(tx, signer, options = {}) {
     const nonce = await this.nonce(signer.address);
-    const signed = await tx.signAsync(signer, { nonce, era: 0 });
+    const signed = await tx.signAsync(signer, { ...options, nonce, era: 0 });
     try {
       await this.api.rpc.author.submitExtrinsic(signed);
       this.sent++;

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // A load test against a running node: N fresh households trade in each of S consecutive slots
 // (orders, clearing, readings, settlement), and the script measures from the chain what that
-// costs and whether every phase keeps up: each slot must be cleared before it starts and settled
-// before the next slot's metering window closes.
+// costs and whether every phase keeps up: each slot must get every household's order and reading,
+// be cleared before it starts and be settled before the next slot's metering window closes. The
+// slots overlap as they do on a live chain: while slot s is delivered, the orders of s+2 arrive,
+// the readings of s-1 and the settlement of s-2.
 //
 //   node e2e/tools/load.mjs [--ws URL] [--households N] [--slots S] [--day-ahead]
 //
@@ -23,14 +25,22 @@ import { Sender, setupHouseholds } from './simulator.mjs';
 const ENERGY_WH = 10n;
 const BID = 250_000_000n;
 const ASK = 150_000_000n;
+// Enough for the registration deposit (10 WTL), the fees and the bills of a run; Alice's
+// 1,000,000 WTL admit tens of thousands of load households at this rate.
+const FUNDING = 20n * 10n ** 12n;
+const MIN_FREE = 15n * 10n ** 12n;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function loadSpecs(households) {
+/** The households' specs, their key pairs derived from one `//Wattle//load` pair. */
+function loadSpecs(keyring, households) {
+  const base = keyring.addFromUri('//Wattle//load');
   return Array.from({ length: households }, (_, i) => ({
     key: `load-${i}`,
     name: `load household ${i}`,
     uri: `//Wattle//load//${i}`,
     meterUri: `//Wattle//load//${i}//meter`,
+    pair: base.derive(`//${i}`),
+    meter: base.derive(`//${i}//meter`),
     role: i % 2 === 0 ? 'Consumer' : 'Producer',
     maxPowerW: 60_000,
     dev: false,
@@ -61,22 +71,36 @@ function orderJobs(api, people, slots, dayAhead) {
   }));
 }
 
-/** Each meter reports what its household contracted, signed; Alice relays 256 a batch. */
+// A transaction's priority is its tip plus one, times how many like it fit in a block: a batch of
+// 256 readings (60 ms of weight) ranks below a single order (1.5 ms), and in a block full of
+// orders the readings would wait past their 30-s window. A relay tips a thousand planck (10^-9
+// WTL) a batch to go first, as any Substrate transaction that must not wait does.
+const RELAY_TIP = 1_000n;
+
+/** Each meter reports what its household contracted, signed; Alice relays 256 a batch, tipped. */
 function readingJobs(api, people, slot, alice) {
   const genesisHash = api.genesisHash.toU8a();
   const readings = people.map((p) => (p.role === 'Consumer'
     ? signReading(p.meter, genesisHash, p.pair.address, slot, ENERGY_WH, 0n)
     : signReading(p.meter, genesisHash, p.pair.address, slot, 0n, ENERGY_WH)));
   const jobs = [];
-  for (let i = 0; i < readings.length; i += 256) jobs.push([api.tx.metering.submitReadings(readings.slice(i, i + 256)), alice]);
+  for (let i = 0; i < readings.length; i += 256) {
+    jobs.push([api.tx.metering.submitReadings(readings.slice(i, i + 256)), alice, { tip: RELAY_TIP }]);
+  }
   return jobs;
 }
 
-/** Records every block's weight and when each slot was cleared and settled. */
+/** Records every block's weight, the orders and readings each slot got, and when it was cleared and settled. */
 function tracker(api) {
-  const state = { blocks: [], cleared: new Map(), settled: new Map() };
+  const state = { blocks: [], cleared: new Map(), settled: new Map(), orders: new Map(), readings: new Map(), rejected: new Map() };
+  const count = (map, slot) => map.set(slot, (map.get(slot) ?? 0) + 1);
   state.onBlock = ({ number, timeMs, events, weight }) => {
     state.blocks.push({ number, timeMs, weight });
+    for (const { event } of events) {
+      if (api.events.orders.OrderPlaced.is(event)) count(state.orders, event.data.slot.toNumber());
+      else if (api.events.metering.ReadingRecorded.is(event)) count(state.readings, event.data.slot.toNumber());
+      else if (api.events.metering.ReadingRejected.is(event)) count(state.rejected, event.data.slot.toNumber());
+    }
     const found = marketEvents(api, events);
     for (const slot of [...found.cleared, ...found.voided]) state.cleared.set(slot, { timeMs, voided: found.voided.includes(slot) });
     for (const slot of found.settled) state.settled.set(slot, { timeMs, number });
@@ -94,15 +118,16 @@ async function drive(api, { people, slots, dayAhead, config, alice, flood, log }
   for (let slot = slots[0] - 2; slot <= last + 1; slot++) {
     const wait = timeline(config, slot).start + 1_000 - Date.now();
     if (wait > 0) await sleep(wait);
-    const ordersFor = slot + 2;
-    if (!dayAhead && slots.includes(ordersFor)) {
-      await flood.sendAll(orderJobs(api, people, [ordersFor], false));
-      log(`slot ${ordersFor}: ${people.length} orders sent`);
-    }
+    // Readings first: their window closes 30 s into the slot, the orders' gate 100 s later.
     const ended = slot - 1;
     if (slots.includes(ended)) {
       await flood.sendAll(readingJobs(api, people, ended, alice));
       log(`slot ${ended}: ${people.length} readings sent`);
+    }
+    const ordersFor = slot + 2;
+    if (!dayAhead && slots.includes(ordersFor)) {
+      await flood.sendAll(orderJobs(api, people, [ordersFor], false));
+      log(`slot ${ordersFor}: ${people.length} orders sent`);
     }
   }
 }
@@ -123,11 +148,15 @@ function summarize({ state, idle: before, firstBlock, slots, config, households,
     const settled = state.settled.get(slot);
     return {
       slot,
+      orders: state.orders.get(slot) ?? 0,
+      readings: state.readings.get(slot) ?? 0,
+      readingsRejected: state.rejected.get(slot) ?? 0,
       clearedSecsBeforeStart: cleared ? (times.start - cleared.timeMs) / 1000 : null,
       voided: cleared?.voided ?? null,
       settledSecsAfterWindow: settled ? (settled.timeMs - times.meteringCloses) / 1000 : null,
       keptUp: !!cleared && !cleared.voided && cleared.timeMs < times.start
-        && !!settled && settled.timeMs < timeline(config, slot + 1).meteringCloses,
+        && !!settled && settled.timeMs < timeline(config, slot + 1).meteringCloses
+        && state.orders.get(slot) === households && state.readings.get(slot) === households,
     };
   });
   const heaviest = span.reduce((a, b) => (a > b.weight ? a : b.weight), 0n);
@@ -141,10 +170,15 @@ function summarize({ state, idle: before, firstBlock, slots, config, households,
   };
 }
 
-export async function runLoad(api, { households = 200, slots: count = 1, dayAhead = false, log = console.log } = {}) {
+const started = Date.now();
+const stamped = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
+
+export async function runLoad(api, { households = 200, slots: count = 1, dayAhead = false, log = stamped } = {}) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = keyring.addFromUri('//Alice');
-  const people = await setupHouseholds(api, new Sender(api), { specs: loadSpecs(households), operator: alice, log });
+  const people = await setupHouseholds(api, new Sender(api), {
+    specs: loadSpecs(keyring, households), operator: alice, funding: FUNDING, minFree: MIN_FREE, log,
+  });
   log(`admitted ${people.length} of ${households} households`);
   const raw = await api.query.orders.configuration();
   const config = {

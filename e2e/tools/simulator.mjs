@@ -101,6 +101,8 @@ export function gaussian(rand) {
 
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
 const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** The first few of a long list, so that admitting thousands of households stays one readable line. */
+const listed = (items, shown = 8) => (items.length <= shown ? items.join(', ') : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`);
 
 // ---------------------------------------------------------------------------------------------
 // The day: clock and profiles.
@@ -319,18 +321,26 @@ export class Sender {
  * household with its keys, role and connection as the chain has them. The households are
  * `householdSpecs(households)` unless `specs` are given (same shape).
  */
-export async function setupHouseholds(api, sender, { households = 5, specs: given, seed = 1, operator, log = console.log } = {}) {
+export async function setupHouseholds(api, sender, {
+  households = 5, specs: given, seed = 1, operator, funding = FUNDING, minFree = MIN_FREE, log = console.log,
+} = {}) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = operator ?? keyring.addFromUri('//Alice');
   const zone = 0;
   const specs = (given ?? householdSpecs(households)).map((spec) => {
-    const pair = keyring.addFromUri(spec.uri);
-    return { ...spec, pair, meter: keyring.addFromUri(spec.meterUri), address: pair.address };
+    // Specs may bring their key pairs: deriving each from its URI runs the dev phrase's key
+    // stretching every time, which for thousands of households blocks the client for minutes.
+    const pair = spec.pair ?? keyring.addFromUri(spec.uri);
+    return { ...spec, pair, meter: spec.meter ?? keyring.addFromUri(spec.meterUri), address: pair.address };
   });
-  const records = async () => Promise.all(specs.map(async (s) => {
-    const record = await api.query.participants.registry(s.address);
-    return record.isSome ? record.unwrap() : null;
-  }));
+  // A few hundred keys a request: thousands of single queries at once overrun the node's RPC queue.
+  const queryMany = async (query, addresses) => {
+    const results = [];
+    for (let i = 0; i < addresses.length; i += 500) results.push(...await query.multi(addresses.slice(i, i + 500)));
+    return results;
+  };
+  const records = async () => (await queryMany(api.query.participants.registry, specs.map((s) => s.address)))
+    .map((record) => (record.isSome ? record.unwrap() : null));
   const report = (label, results, list) => {
     results.forEach((r, i) => { if (r.status === 'rejected') log(`setup: ${label} ${list[i].name} failed: ${r.reason.message}`); });
   };
@@ -338,12 +348,12 @@ export async function setupHouseholds(api, sender, { households = 5, specs: give
   let known = await records();
   const toRegister = specs.filter((s, i) => !s.dev && known[i] === null);
   if (toRegister.length > 0) {
-    const funds = await Promise.all(toRegister.map(async (s) => (await api.query.system.account(s.address)).data.free.toBigInt()));
-    const toFund = toRegister.filter((_, i) => funds[i] < MIN_FREE);
-    if (toFund.length > 0) log(`setup: Alice funds ${plural(toFund.length, 'new household')} with ${wtl(FUNDING)} WTL each`);
+    const funds = (await queryMany(api.query.system.account, toRegister.map((s) => s.address))).map((a) => a.data.free.toBigInt());
+    const toFund = toRegister.filter((_, i) => funds[i] < minFree);
+    if (toFund.length > 0) log(`setup: Alice funds ${plural(toFund.length, 'new household')} with ${wtl(funding)} WTL each`);
     report('funding', await Promise.allSettled(toFund.map((s) =>
-      sender.send(api.tx.balances.transferKeepAlive(s.address, FUNDING), alice, `fund ${s.name}`))), toFund);
-    log(`setup: ${plural(toRegister.length, 'household')} register (${toRegister.map((s) => `${s.name} ${s.role} ${s.maxPowerW / 1000} kW`).join(', ')})`);
+      sender.send(api.tx.balances.transferKeepAlive(s.address, funding), alice, `fund ${s.name}`))), toFund);
+    log(`setup: ${plural(toRegister.length, 'household')} register (${listed(toRegister.map((s) => `${s.name} ${s.role} ${s.maxPowerW / 1000} kW`))})`);
     report('registration of', await Promise.allSettled(toRegister.map((s) =>
       sender.send(api.tx.participants.register(s.role, zone, s.meter.publicKey, s.maxPowerW), s.pair, `register ${s.name}`))), toRegister);
     known = await records();
