@@ -19,9 +19,10 @@ declare -A crate_dir=(
 	[pallet_metering]=pallets/metering
 	[pallet_clearing]=pallets/clearing
 	[pallet_settlement]=pallets/settlement
+	[pallet_validators]=pallets/validators
 )
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering pallet_clearing pallet_settlement)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_participants pallet_orders pallet_metering pallet_clearing pallet_settlement pallet_validators)
 for pallet in "${pallets[@]}"; do
 	echo "== benchmarking $pallet"
 	"$node_bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \

@@ -18,7 +18,7 @@ test('chain properties show the WTL token with 12 decimals', async () => {
 test('the runtime exposes the pallets of the interface contract', async () => {
   const pallets = ctx.api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
   for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
-    'Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
+    'Validators', 'Session', 'Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
     assert.ok(pallets.includes(name), `pallet ${name} missing from ${pallets}`);
   }
   assert.equal(ctx.api.runtimeVersion.specName.toString(), 'wattle');
@@ -55,7 +55,7 @@ const documented = (docs) => docs.length > 0 && docs.map(String).join(' ').trim(
 
 test('every call, event, error and storage item of the market pallets is documented', async () => {
   const { api } = ctx;
-  for (const name of ['Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
+  for (const name of ['Validators', 'Participants', 'Orders', 'Clearing', 'Metering', 'Settlement']) {
     const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.name.toString() === name);
     for (const [kind, lookup] of [['call', pallet.calls], ['event', pallet.events], ['error', pallet.errors]]) {
       const type = api.registry.lookup.getSiType(lookup.unwrap().type);

@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_metering, Metering]
 	[pallet_clearing, Clearing]
 	[pallet_settlement, Settlement]
+	[pallet_validators, Validators]
 );

@@ -3,8 +3,8 @@
 //! oracle and sudo, and five approved households.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, ClearingConfig, OrdersConfig, ParticipantsConfig,
-	RuntimeGenesisConfig, SudoConfig, WTL,
+	AccountId, Balance, BalancesConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, SudoConfig, ValidatorsConfig, WTL,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -70,8 +70,10 @@ pub fn dev_households() -> [(Sr25519Keyring, Role, [u8; 32], u32); 5] {
 	]
 }
 
-fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
-	let ed = match who {
+/// A validator's session keys: its sr25519 key for Aura and for clearing results (`clea`), its
+/// ed25519 key for GRANDPA (`--dev` and scripts/testnet.sh put them in the keystore).
+fn session_keys(who: Sr25519Keyring) -> SessionKeys {
+	let grandpa = match who {
 		Sr25519Keyring::Alice => Ed25519Keyring::Alice,
 		Sr25519Keyring::Bob => Ed25519Keyring::Bob,
 		Sr25519Keyring::Charlie => Ed25519Keyring::Charlie,
@@ -79,24 +81,27 @@ fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
 		Sr25519Keyring::Eve => Ed25519Keyring::Eve,
 		_ => Ed25519Keyring::Ferdie,
 	};
-	(who.public().into(), ed.public().into())
+	SessionKeys {
+		aura: AuraId::from(who.public()),
+		grandpa: GrandpaId::from(grandpa.public()),
+		clearing: pallet_clearing::AuthorityId::from(who.public()),
+	}
 }
 
 fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: AccountId) -> Value {
 	let operator = Sr25519Keyring::Alice.to_account_id();
-	let authorities: Vec<(AuraId, GrandpaId)> =
-		validators.iter().map(|v| authority_keys(*v)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		// Aura's, GRANDPA's and clearing's authorities come from the session keys.
+		validators: ValidatorsConfig {
+			validators: validators.iter().map(|v| v.to_account_id()).collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: authorities
+		session: SessionConfig {
+			keys: validators
 				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.map(|v| (v.to_account_id(), v.to_account_id(), session_keys(*v)))
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
@@ -117,14 +122,6 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 				.collect::<Vec<_>>(),
 		},
 		orders: OrdersConfig { config: dev_market() },
-		// Each validator's sr25519 key also signs clearing results (`--dev` and
-		// scripts/testnet.sh put it in the keystore under key type `clea`).
-		clearing: ClearingConfig {
-			authorities: validators
-				.iter()
-				.map(|v| pallet_clearing::AuthorityId::from(v.public()))
-				.collect::<Vec<_>>(),
-		},
 	})
 }
 
@@ -188,17 +185,46 @@ mod tests {
 		}
 	}
 
+	fn genesis_state(id: &str) -> sp_runtime::Storage {
+		let patch = get_preset(&PresetId::from(id)).expect("listed presets exist; qed");
+		let json: Value = serde_json::from_slice(&patch).expect("presets are json; qed");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		json_merge(&mut config, json);
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
+		sp_runtime::BuildStorage::build_storage(&config).expect("preset builds its state")
+	}
+
 	#[test]
 	fn every_preset_builds_a_genesis_state() {
 		for id in preset_names() {
-			let patch = get_preset(&id).expect("listed presets exist; qed");
-			let json: Value = serde_json::from_slice(&patch).expect("presets are json; qed");
-			let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-			json_merge(&mut config, json);
-			let config: RuntimeGenesisConfig =
-				serde_json::from_value(config).expect("preset decodes");
-			sp_runtime::BuildStorage::build_storage(&config).expect("preset builds its state");
+			genesis_state(id.as_ref());
 		}
+	}
+
+	#[test]
+	fn the_validators_are_the_first_authorities_of_aura_grandpa_and_clearing() {
+		let validators = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		];
+		let state = genesis_state(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET);
+		sp_io::TestExternalities::new(state).execute_with(|| {
+			let accounts: Vec<AccountId> = validators.iter().map(|v| v.to_account_id()).collect();
+			assert_eq!(pallet_session::Validators::<crate::Runtime>::get(), accounts);
+			let keys: Vec<SessionKeys> = validators.iter().map(|v| session_keys(*v)).collect();
+			let aura: Vec<AuraId> = keys.iter().map(|k| k.aura.clone()).collect();
+			assert_eq!(pallet_aura::Authorities::<crate::Runtime>::get().into_inner(), aura);
+			let grandpa: Vec<GrandpaId> =
+				pallet_grandpa::Pallet::<crate::Runtime>::grandpa_authorities()
+					.into_iter()
+					.map(|(key, _)| key)
+					.collect();
+			assert_eq!(grandpa, keys.iter().map(|k| k.grandpa.clone()).collect::<Vec<_>>());
+			let clearing = pallet_clearing::Authorities::<crate::Runtime>::get().into_inner();
+			assert_eq!(clearing, keys.iter().map(|k| k.clearing.clone()).collect::<Vec<_>>());
+		});
 	}
 
 	fn json_merge(base: &mut Value, patch: Value) {

@@ -201,6 +201,13 @@ mod runtime {
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
+	// Before Session: its genesis asks this pallet for the first validators.
+	#[runtime::pallet_index(7)]
+	pub type Validators = pallet_validators;
+
+	#[runtime::pallet_index(8)]
+	pub type Session = pallet_session;
+
 	// The market: one pallet per step of the blockchain power transaction.
 	#[runtime::pallet_index(10)]
 	pub type Participants = pallet_participants;

@@ -64,12 +64,5 @@ mod benchmarks {
 		assert_eq!(Outcomes::<T>::get(SLOT), Some(Outcome::Voided));
 	}
 
-	#[benchmark]
-	fn set_authorities() {
-		let authorities = frame_support::BoundedVec::truncate_from(alloc::vec![]);
-		#[extrinsic_call]
-		_(RawOrigin::Root, authorities);
-	}
-
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -56,7 +56,7 @@ pub const RESULT_CONTEXT: [u8; 15] = *b"wattle/clearing";
 pub mod pallet {
 	use super::*;
 	use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-	use frame_support::{pallet_prelude::*, traits::BuildGenesisConfig};
+	use frame_support::pallet_prelude::*;
 	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 	use scale_info::TypeInfo;
 	use sp_runtime::{traits::Zero, RuntimeAppPublic};
@@ -118,7 +118,8 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// The clearing authorities: keys whose off-chain workers submit results without fees.
+	/// The clearing authorities: keys whose off-chain workers submit results without fees. In
+	/// Wattle's runtime, the validators' `clea` session keys (see the `OneSessionHandler` below).
 	#[pallet::storage]
 	pub type Authorities<T: Config> =
 		StorageValue<_, BoundedVec<AuthorityId, T::MaxAuthorities>, ValueQuery>;
@@ -206,24 +207,6 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
-	pub struct GenesisConfig<T: Config> {
-		/// The clearing authorities' keys.
-		pub authorities: alloc::vec::Vec<AuthorityId>,
-		#[serde(skip)]
-		pub _marker: core::marker::PhantomData<T>,
-	}
-
-	#[pallet::genesis_build]
-	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-		fn build(&self) {
-			let authorities = BoundedVec::try_from(self.authorities.clone())
-				.expect("genesis has at most MaxAuthorities clearing authorities; qed");
-			Authorities::<T>::put(authorities);
-		}
-	}
-
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
@@ -274,17 +257,6 @@ pub mod pallet {
 			Ok(Some(<T as Config>::WeightInfo::verify_result(pages)).into())
 		}
 
-		/// Replace the clearing authorities. Root only.
-		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::set_authorities())]
-		pub fn set_authorities(
-			origin: OriginFor<T>,
-			authorities: BoundedVec<AuthorityId, T::MaxAuthorities>,
-		) -> DispatchResult {
-			ensure_root(origin)?;
-			Authorities::<T>::put(authorities);
-			Ok(())
-		}
 	}
 
 	#[pallet::view_functions]
@@ -453,5 +425,44 @@ pub mod pallet {
 
 	impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
 		type Public = AuthorityId;
+	}
+
+	/// The clearing authorities are the validators: their `clea` session keys, set by
+	/// `pallet-session` whenever the validator set or a validator's keys change.
+	impl<T: Config> frame_support::traits::OneSessionHandler<T::AccountId> for Pallet<T> {
+		type Key = AuthorityId;
+
+		fn on_genesis_session<'a, I: 'a>(validators: I)
+		where
+			I: Iterator<Item = (&'a T::AccountId, AuthorityId)>,
+		{
+			Self::set_authorities(validators.map(|(_, key)| key));
+		}
+
+		fn on_new_session<'a, I: 'a>(changed: bool, validators: I, _queued: I)
+		where
+			I: Iterator<Item = (&'a T::AccountId, AuthorityId)>,
+		{
+			if changed {
+				Self::set_authorities(validators.map(|(_, key)| key));
+			}
+		}
+
+		fn on_disabled(_validator_index: u32) {}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn set_authorities(keys: impl Iterator<Item = AuthorityId>) {
+			let keys: alloc::vec::Vec<AuthorityId> = keys.collect();
+			if keys.len() > T::MaxAuthorities::get() as usize {
+				log::warn!(
+					target: "runtime::clearing",
+					"{} validators, only the first {} are clearing authorities",
+					keys.len(),
+					T::MaxAuthorities::get(),
+				);
+			}
+			Authorities::<T>::put(BoundedVec::truncate_from(keys));
+		}
 	}
 }

@@ -437,16 +437,6 @@ mod authority {
 	}
 }
 
-#[test]
-fn only_root_sets_the_authorities() {
-	new_test_ext().execute_with(|| {
-		assert_noop!(
-			Clearing::set_authorities(RuntimeOrigin::signed(OPERATOR), Default::default()),
-			DispatchError::BadOrigin
-		);
-		assert_ok!(Clearing::set_authorities(RuntimeOrigin::root(), Default::default()));
-	});
-}
 
 #[test]
 fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
@@ -469,5 +459,37 @@ fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
 			.map(|order| trade.fill_of(order))
 			.sum();
 		assert_eq!(filled, trade.volume_wh.get());
+	});
+}
+
+#[test]
+fn the_authorities_follow_the_validators_session_keys() {
+	use frame_support::traits::OneSessionHandler;
+	let key = |seed: u8| AuthorityId::from(sp_core::sr25519::Public::from_raw([seed; 32]));
+	let accounts: Vec<AccountId> = (1..=6).collect();
+	let keyed = |count: usize| accounts.iter().take(count).map(|a| (a, key(*a as u8))).collect::<Vec<_>>();
+	new_test_ext().execute_with(|| {
+		<Pallet<Test> as OneSessionHandler<AccountId>>::on_genesis_session(keyed(2).into_iter());
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![key(1), key(2)]);
+		// A session without a change leaves them; a change replaces them.
+		<Pallet<Test> as OneSessionHandler<AccountId>>::on_new_session(
+			false,
+			keyed(3).into_iter(),
+			keyed(3).into_iter(),
+		);
+		assert_eq!(Authorities::<Test>::get().len(), 2);
+		<Pallet<Test> as OneSessionHandler<AccountId>>::on_new_session(
+			true,
+			keyed(3).into_iter(),
+			keyed(3).into_iter(),
+		);
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![key(1), key(2), key(3)]);
+		// More validators than MaxAuthorities (4 here): the first four clear.
+		<Pallet<Test> as OneSessionHandler<AccountId>>::on_new_session(
+			true,
+			keyed(6).into_iter(),
+			keyed(6).into_iter(),
+		);
+		assert_eq!(Authorities::<Test>::get().into_inner(), (1..=4).map(key).collect::<Vec<_>>());
 	});
 }

@@ -36,7 +36,6 @@ pub trait WeightInfo {
 	fn verify_result(p: u32, ) -> Weight;
 	fn clear_on_chain(n: u32, ) -> Weight;
 	fn void_slot() -> Weight;
-	fn set_authorities() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -102,14 +101,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Clearing::Authorities` (r:0 w:1)
-	/// Proof: `Clearing::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
-	fn set_authorities() -> Weight {
-		// Proof size: measured `0`, estimated `0`.
-		// Fastest run: 4_340_000 ps.
-		Weight::from_parts(9_917_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 }
 
 /// The same measurements with RocksDB's database weights, for mock runtimes.
@@ -133,9 +124,5 @@ impl WeightInfo for () {
 		Weight::from_parts(46_473_000, 3541)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	fn set_authorities() -> Weight {
-		Weight::from_parts(9_917_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -1,6 +1,7 @@
 //! Configuration of every pallet in the runtime; the market pallets are in [`market`].
 
 mod market;
+mod validators;
 
 use frame_support::{
 	derive_impl,
