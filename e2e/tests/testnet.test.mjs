@@ -1,77 +1,79 @@
 // scripts/testnet.sh: four validators from a generated raw chain spec with inserted keys produce
-// and finalize blocks, and keep doing so with one validator down.
+// and finalize blocks; with one down they go on; with two down blocks go on but finality stalls,
+// and nothing finalized is ever reverted; once both are back (one killed outright and restarted
+// from its database) finality resumes and they catch up; a non-validating RPC node follows.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { freePort, nodeBinary, waitFor } from '../lib/node.mjs';
+import { waitFor } from '../lib/node.mjs';
+import { bestNumber, finalizedNumber, startTestnet } from '../lib/testnet.mjs';
 
-const run = promisify(execFile);
-const script = new URL('../../scripts/testnet.sh', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'wattle-testnet-'));
-let rpcBase;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let net;
 let api;
 
-function isFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** The first of four consecutive free ports. */
-async function freeRange() {
-  for (;;) {
-    const first = await freePort();
-    if (first > 65_000) continue;
-    const free = await Promise.all([1, 2, 3].map((offset) => isFree(first + offset)));
-    if (free.every(Boolean)) return first;
-  }
-}
-
 before(async () => {
-  rpcBase = await freeRange();
-  const env = { ...process.env, WATTLE_NODE: nodeBinary(), RPC_PORT: String(rpcBase), P2P_PORT: String(await freeRange()) };
-  await run('bash', [script, 'start', dir], { env });
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcBase + 1}`);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
+  net = await startTestnet({ nodes: 5 });
+  api = await net.connect(0);
 });
 
-after(async () => {
-  await api?.disconnect();
-  await run('bash', [script, 'stop', dir]).catch(() => {});
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
-});
+after(async () => { await net?.stop(); });
 
-async function finalizedNumber() {
-  return (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-}
-
-test('four validators produce and finalize blocks, and go on with one of them down', async (t) => {
+/** Runs `fn`, printing every node's log tail if it fails. */
+async function withLogs(t, fn) {
   try {
-    assert.equal((await api.rpc.system.chain()).toString(), 'Wattle Local Testnet');
-    assert.equal((await api.query.aura.authorities()).length, 4);
-    assert.equal((await api.query.clearing.authorities()).length, 4);
-    await waitFor(async () => (await api.rpc.system.peers()).length >= 3, 60_000, 1_000);
-    await waitFor(async () => (await finalizedNumber()) >= 3, 120_000, 1_000);
-
-    // Dave goes down.
-    process.kill(Number(readFileSync(join(dir, 'dave', 'pid'), 'utf8').trim()), 'SIGTERM');
-    const finalizedAtStop = await finalizedNumber();
-    const bestAtStop = (await api.rpc.chain.getHeader()).number.toNumber();
-    await waitFor(async () => (await api.rpc.chain.getHeader()).number.toNumber() >= bestAtStop + 4, 90_000, 1_000);
-    await waitFor(async () => (await finalizedNumber()) >= finalizedAtStop + 3, 120_000, 1_000);
+    await fn();
   } catch (error) {
-    for (const name of ['alice', 'bob', 'charlie', 'dave']) {
-      const log = readFileSync(join(dir, name, 'node.log'), 'utf8').split('\n').slice(-15).join('\n');
-      t.diagnostic(`--- ${name} ---\n${log}`);
-    }
+    t.diagnostic(net.logs());
     throw error;
   }
-});
+}
+
+test('four validators produce and finalize blocks, and go on with one of them down', (t) => withLogs(t, async () => {
+  assert.equal((await api.rpc.system.chain()).toString(), 'Wattle Local Testnet');
+  assert.equal((await api.query.aura.authorities()).length, 4);
+  assert.equal((await api.query.clearing.authorities()).length, 4);
+  await waitFor(async () => (await api.rpc.system.peers()).length >= 3, 60_000, 1_000);
+  await waitFor(async () => (await finalizedNumber(api)) >= 3, 120_000, 1_000);
+
+  // Dave goes down.
+  process.kill(net.pid('dave'), 'SIGTERM');
+  const finalizedAtStop = await finalizedNumber(api);
+  const bestAtStop = await bestNumber(api);
+  await waitFor(async () => (await bestNumber(api)) >= bestAtStop + 4, 90_000, 1_000);
+  await waitFor(async () => (await finalizedNumber(api)) >= finalizedAtStop + 3, 120_000, 1_000);
+}));
+
+test('two down stall finality without reverting it; both back, finality resumes and they catch up', (t) => withLogs(t, async () => {
+  // Bob is killed outright, Dave is still down: two of four validators are left, GRANDPA needs three.
+  process.kill(net.pid('bob'), 'SIGKILL');
+  await sleep(12_000); // votes already cast may still finalize a block or two
+  const stalled = await finalizedNumber(api);
+  const stalledHash = (await api.rpc.chain.getFinalizedHead()).toHex();
+  const bestAtStall = await bestNumber(api);
+  // Alice and Charlie still author in their Aura slots.
+  await waitFor(async () => (await bestNumber(api)) >= bestAtStall + 3, 120_000, 1_000);
+  assert.equal(await finalizedNumber(api), stalled, 'two of four validators do not finalize');
+
+  const back = Date.now();
+  await net.restart('bob', 1);
+  await net.restart('dave', 3);
+  await waitFor(async () => (await finalizedNumber(api)) >= stalled + 3, 180_000, 1_000);
+  const resumedSecs = (Date.now() - back) / 1000;
+  assert.equal((await api.rpc.chain.getBlockHash(stalled)).toHex(), stalledHash, 'the finalized block stays');
+
+  // Bob kept his database through SIGKILL: he catches up to the network's best block.
+  const bob = await net.connect(1);
+  await waitFor(async () => (await bestNumber(bob)) >= (await bestNumber(api)) - 1, 120_000, 1_000);
+  const caughtUpSecs = (Date.now() - back) / 1000;
+  t.diagnostic(`finality resumed ${resumedSecs.toFixed(0)} s after both were back; Bob caught up in ${caughtUpSecs.toFixed(0)} s`);
+}));
+
+test('a non-validating RPC node follows the chain and its finality', (t) => withLogs(t, async () => {
+  await net.follow('rpc', 4);
+  const started = Date.now();
+  const rpc = await net.connect(4);
+  await waitFor(async () => (await finalizedNumber(rpc)) >= (await finalizedNumber(api)) - 1
+    && (await bestNumber(rpc)) >= (await bestNumber(api)) - 1, 120_000, 1_000);
+  assert.equal((await rpc.rpc.system.nodeRoles())[0].toString(), 'Full');
+  t.diagnostic(`the RPC node synced in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}));
