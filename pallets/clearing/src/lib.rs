@@ -256,7 +256,6 @@ pub mod pallet {
 			Self::accept(slot, result, ClearedBy::Authority(authority));
 			Ok(Some(<T as Config>::WeightInfo::verify_result(pages)).into())
 		}
-
 	}
 
 	#[pallet::view_functions]

@@ -437,7 +437,6 @@ mod authority {
 	}
 }
 
-
 #[test]
 fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
 	new_test_ext().execute_with(|| {
@@ -467,7 +466,8 @@ fn the_authorities_follow_the_validators_session_keys() {
 	use frame_support::traits::OneSessionHandler;
 	let key = |seed: u8| AuthorityId::from(sp_core::sr25519::Public::from_raw([seed; 32]));
 	let accounts: Vec<AccountId> = (1..=6).collect();
-	let keyed = |count: usize| accounts.iter().take(count).map(|a| (a, key(*a as u8))).collect::<Vec<_>>();
+	let keyed =
+		|count: usize| accounts.iter().take(count).map(|a| (a, key(*a as u8))).collect::<Vec<_>>();
 	new_test_ext().execute_with(|| {
 		<Pallet<Test> as OneSessionHandler<AccountId>>::on_genesis_session(keyed(2).into_iter());
 		assert_eq!(Authorities::<Test>::get().into_inner(), vec![key(1), key(2)]);

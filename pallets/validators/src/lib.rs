@@ -167,7 +167,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MinValidators::get() >= 1, "a chain needs a validator");
-			assert!(T::MinValidators::get() <= T::MaxValidators::get(), "MinValidators <= MaxValidators");
+			assert!(
+				T::MinValidators::get() <= T::MaxValidators::get(),
+				"MinValidators <= MaxValidators"
+			);
 			assert!(!T::SessionLength::get().is_zero(), "sessions last at least a block");
 		}
 

@@ -19,7 +19,10 @@ fn rotate(index: u32) -> Option<Vec<AccountId>> {
 fn genesis_validators_are_the_first_sessions_validators() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(set(), vec![1, 2]);
-		assert_eq!(<Validators as SessionManager<AccountId>>::new_session_genesis(0), Some(vec![1, 2]));
+		assert_eq!(
+			<Validators as SessionManager<AccountId>>::new_session_genesis(0),
+			Some(vec![1, 2])
+		);
 		assert_eq!(Stage::<Test>::get(), ChangeStage::Settled);
 		assert_ok!(Validators::do_try_state());
 	});
@@ -28,8 +31,14 @@ fn genesis_validators_are_the_first_sessions_validators() {
 #[test]
 fn only_the_manager_changes_the_set() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Validators::add_validator(RuntimeOrigin::signed(3), 3), DispatchError::BadOrigin);
-		assert_noop!(Validators::remove_validator(RuntimeOrigin::signed(1), 2), DispatchError::BadOrigin);
+		assert_noop!(
+			Validators::add_validator(RuntimeOrigin::signed(3), 3),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Validators::remove_validator(RuntimeOrigin::signed(1), 2),
+			DispatchError::BadOrigin
+		);
 		assert_eq!(Stage::<Test>::get(), ChangeStage::Settled);
 	});
 }
@@ -37,23 +46,38 @@ fn only_the_manager_changes_the_set() {
 #[test]
 fn a_validator_without_session_keys_is_refused() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Validators::add_validator(RuntimeOrigin::root(), 9), Error::<Test>::NoSessionKeys);
+		assert_noop!(
+			Validators::add_validator(RuntimeOrigin::root(), 9),
+			Error::<Test>::NoSessionKeys
+		);
 	});
 }
 
 #[test]
 fn the_set_holds_each_account_once_and_stays_within_its_bounds() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Validators::add_validator(RuntimeOrigin::root(), 2), Error::<Test>::AlreadyValidator);
+		assert_noop!(
+			Validators::add_validator(RuntimeOrigin::root(), 2),
+			Error::<Test>::AlreadyValidator
+		);
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 3));
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 4));
-		assert_noop!(Validators::add_validator(RuntimeOrigin::root(), 5), Error::<Test>::TooManyValidators);
-		assert_noop!(Validators::remove_validator(RuntimeOrigin::root(), 5), Error::<Test>::NotValidator);
+		assert_noop!(
+			Validators::add_validator(RuntimeOrigin::root(), 5),
+			Error::<Test>::TooManyValidators
+		);
+		assert_noop!(
+			Validators::remove_validator(RuntimeOrigin::root(), 5),
+			Error::<Test>::NotValidator
+		);
 		for who in [1, 2, 3] {
 			assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), who));
 		}
 		assert_eq!(set(), vec![4]);
-		assert_noop!(Validators::remove_validator(RuntimeOrigin::root(), 4), Error::<Test>::TooFewValidators);
+		assert_noop!(
+			Validators::remove_validator(RuntimeOrigin::root(), 4),
+			Error::<Test>::TooFewValidators
+		);
 		assert_ok!(Validators::do_try_state());
 	});
 }
@@ -97,7 +121,8 @@ fn a_change_while_one_is_queued_is_planned_at_the_next_session() {
 #[test]
 fn without_changes_sessions_end_every_session_length_blocks_and_keep_the_set() {
 	new_test_ext().execute_with(|| {
-		let ends: Vec<u64> = (1..=3 * SESSION_LENGTH).filter(|n| Validators::should_end_session(*n)).collect();
+		let ends: Vec<u64> =
+			(1..=3 * SESSION_LENGTH).filter(|n| Validators::should_end_session(*n)).collect();
 		assert_eq!(ends, vec![SESSION_LENGTH, 2 * SESSION_LENGTH, 3 * SESSION_LENGTH]);
 		assert_eq!(rotate(0), None);
 		assert_eq!(Validators::estimate_next_session_rotation(3).0, Some(SESSION_LENGTH));
