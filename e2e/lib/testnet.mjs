@@ -36,16 +36,17 @@ export async function startTestnet({ nodes = 4 } = {}) {
   const rpcBase = await freeRange(nodes);
   const env = { ...process.env, WATTLE_NODE: nodeBinary(), RPC_PORT: String(rpcBase), P2P_PORT: String(await freeRange(nodes)) };
   const names = ['alice', 'bob', 'charlie', 'dave'];
+  const url = (index) => `ws://127.0.0.1:${rpcBase + index}`;
   await run('bash', [script, 'start', dir], { env });
   const apis = [];
   return {
     dir,
     names,
     /** The RPC address of node `index`. */
-    url: (index) => `ws://127.0.0.1:${rpcBase + index}`,
+    url,
     /** An API connected to node `index`'s RPC. */
     async connect(index) {
-      const api = await ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${rpcBase + index}`), noInitWarn: true });
+      const api = await ApiPromise.create({ provider: new WsProvider(url(index)), noInitWarn: true });
       apis.push(api);
       return api;
     },

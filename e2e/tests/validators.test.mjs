@@ -31,7 +31,9 @@ async function sudo(call) {
   const result = sudid.event.data.sudoResult;
   if (result.isErr) {
     const error = result.asErr;
-    throw new Error(error.isModule ? `${api.registry.findMetaError(error.asModule).section}.${api.registry.findMetaError(error.asModule).name}` : error.toString());
+    if (!error.isModule) throw new Error(error.toString());
+    const { section, name } = api.registry.findMetaError(error.asModule);
+    throw new Error(`${section}.${name}`);
   }
 }
 
