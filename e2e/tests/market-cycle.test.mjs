@@ -1,13 +1,15 @@
 // A whole market cycle on a --dev node, over RPC with @polkadot/api only: fresh households
 // register and are approved, place crossing orders, Alice's off-chain worker clears the slot,
 // signed readings are relayed, the runtime settles the slot, and every bill and balance change is
-// checked to the planck against the rules computed here independently.
+// checked to the planck against the rules computed here independently. Every admitted household
+// is billed every slot, so the slots between approval and trading bill them too: silent, as if
+// they had drawn their whole connection.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { clearBook } from '../lib/auction.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
-import { settleParticipant } from '../lib/settlement.mjs';
+import { billsOf, operatorChange, settleParticipant, worthChange } from '../lib/settlement.mjs';
 
 const { ctx, test } = useNode();
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -40,6 +42,16 @@ async function deposited(api, slot, address) {
   const record = await api.query.settlement.positions(slot, address);
   if (record.isNone || record.unwrap().bill.isSome) return 0n;
   return record.unwrap().deposit.toBigInt();
+}
+
+/** The state at the newest block in which no settlement walk is under way. */
+async function betweenWalks(api) {
+  let at;
+  await waitFor(async () => {
+    at = await api.at(await api.rpc.chain.getBlockHash());
+    return (await at.query.settlement.inProgress()).isNone;
+  }, 30_000, 500);
+  return at;
 }
 
 test('a slot goes from orders to settled bills, every planck accounted for', async () => {
@@ -102,10 +114,13 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   // From here on the households send nothing: their balances, with what they deposited in the
   // escrow, change only by settlement.
   const everyone = [...all.map((h) => h.pair.address), alice.address];
-  const worth = async (a) => (await totalBalance(api, a)) + (await deposited(api, slot, a));
-  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await worth(a)])));
-  const escrowBefore = await totalBalance(api, escrowAddress());
-  const depositsBefore = (await Promise.all(everyone.map((a) => deposited(api, slot, a)))).reduce((s, d) => s + d, 0n);
+  const worth = async (at, a) => (await totalBalance(at, a)) + (await deposited(at, slot, a));
+  const snapshot = await betweenWalks(api);
+  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await worth(snapshot, a)])));
+  const escrowBefore = await totalBalance(snapshot, escrowAddress());
+  const depositsBefore = (await Promise.all(everyone.map((a) => deposited(snapshot, slot, a)))).reduce((s, d) => s + d, 0n);
+  // Slots from here to `slot` are settled while the test waits.
+  const firstSettledSlot = (await snapshot.query.settlement.nextSlotToSettle()).unwrap().toBigInt();
 
   // Matching and contract: the off-chain worker's result, checked against the rule.
   let outcome;
@@ -129,11 +144,13 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   await waitFor(async () => (await api.query.timestamp.now()).toNumber() >= slotEndMs, 150_000, 1_000);
   const genesisHash = api.genesisHash.toU8a();
   const readings = all.filter((h) => h.reading).map((h) => signReading(h.meter, genesisHash, h.pair.address, slot, h.reading[0], h.reading[1]));
-  const aliceBefore = await totalBalance(api, alice.address);
   const relay = await submit(api, api.tx.metering.submitReadings(readings), alice);
   const recorded = relay.events.filter(({ event }) => api.events.metering.ReadingRecorded.is(event));
   assert.equal(recorded.length, readings.length, 'every reading is recorded');
-  assert.equal(await totalBalance(api, alice.address), aliceBefore, 'a fully accepted batch is free');
+  // Alice's balance moves with every bill of her zone, so the fee is read from the relay's own
+  // events rather than from her balance.
+  const fees = relay.events.filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  assert.ok(fees.every(({ event }) => event.data.actualFee.toBigInt() === 0n), 'a fully accepted batch is free');
   assert.deepEqual((await rpc(api, 'position', Number(slot), buyer)).reading, [320, 0]);
 
   // Settlement: after the metering window, on_idle settles the slot.
@@ -142,6 +159,10 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     const next = await api.query.settlement.nextSlotToSettle();
     return next.isSome && next.unwrap().toBigInt() > slot;
   }, Math.max(settledBy - Date.now(), 10_000), 1_000);
+  const settled = await betweenWalks(api);
+  assert.equal((await settled.query.settlement.nextSlotToSettle()).unwrap().toBigInt(), slot + 1n, 'no later slot settled yet');
+  const billsBySlot = new Map();
+  for (let k = firstSettledSlot; k <= slot; k++) billsBySlot.set(k, await billsOf(settled, k));
 
   const tariffs = (await api.query.participants.zones(0)).unwrap().tariffs;
   const rates = {
@@ -150,7 +171,7 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     missingReadingPenalty: tariffs.missingReadingPenalty.toBigInt(),
   };
   const gridFee = tariffs.gridFee.toBigInt();
-  let operatorExpected = 0n;
+  const capacityWh = 60_000n * slotSecs / 3600n;
   for (const h of all) {
     const address = h.pair.address;
     const own = placed.filter((o) => o.who === address);
@@ -158,8 +179,18 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     const soldWh = own.filter((o) => o.side === 'Sell').reduce((s, o) => s + expected.fills.get(o.id), 0n);
     const position = boughtWh + soldWh > 0n ? { boughtWh, soldWh, gridFee } : null;
     const reading = h.reading ? { importedWh: h.reading[0], exportedWh: h.reading[1] } : null;
-    const capacityWh = 60_000n * slotSecs / 3600n;
     const rule = settleParticipant(position, reading, expected.price, rates, capacityWh);
+    // Approved before `slot`: the slots in between bill it as silent, its whole connection.
+    let earlier = 0n;
+    for (let k = firstSettledSlot; k < slot; k++) {
+      const silent = billsBySlot.get(k).get(address);
+      if (!silent) continue;
+      const substitute = settleParticipant(null, null, 0n, rates, capacityWh);
+      assert.equal(silent.imbalanceCharge.toBigInt(), substitute.imbalanceCharge, `${h.role}'s silent slot ${k}`);
+      assert.equal(silent.penalty.toBigInt(), substitute.penalty);
+      assert.ok(silent.readingMissing.isTrue && silent.reputationChange.toNumber() === 0);
+      earlier += worthChange(silent);
+    }
 
     const bill = (await api.call.marketApi.position(slot, address)).bill.unwrap();
     const billJson = (await rpc(api, 'position', Number(slot), address)).bill;
@@ -174,16 +205,19 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     assert.equal(bill.readingMissing.isTrue, rule.readingMissing);
     assert.equal(bill.debt.toBigInt(), 0n, 'funded households pay everything');
     assert.equal(bill.importedWh.toBigInt(), rule.importedWh, `${h.role}'s metered import`);
-    const change = (await worth(address)) - before.get(address);
-    assert.equal(change, rule.net, `${h.role}'s balance changed by exactly its bill`);
-    const account = await api.query.system.account(address);
+    const change = (await worth(settled, address)) - before.get(address);
+    assert.equal(change, earlier + rule.net, `${h.role}'s balance changed by exactly its bills`);
+    const account = await settled.query.system.account(address);
     const deposit = api.consts.participants.registrationDeposit.toBigInt();
     assert.equal(account.data.reserved.toBigInt(), deposit, `${h.role}: only the registration is held`);
-    assert.equal(await deposited(api, slot, address), 0n, `${h.role}: the escrow paid its deposit back`);
-    operatorExpected += rule.gridFee + rule.imbalanceCharge + rule.penalty - rule.imbalanceCredit;
+    assert.equal(await deposited(settled, slot, address), 0n, `${h.role}: the escrow paid its deposit back`);
   }
-  const operatorChange = (await totalBalance(api, alice.address)) - before.get(alice.address);
-  assert.equal(operatorChange, operatorExpected, 'the zone operator got the fees and charges, less the credits');
+  // Alice operates the zone: every bill of every household in those slots, fresh or dev, went
+  // through her balance.
+  let operatorExpected = 0n;
+  for (const bills of billsBySlot.values()) for (const bill of bills.values()) operatorExpected += operatorChange(bill);
+  const aliceChange = (await totalBalance(settled, alice.address)) - before.get(alice.address);
+  assert.equal(aliceChange, operatorExpected, 'the zone operator got the fees and charges, less the credits');
 
   // Credit evaluation, and a settled slot leaves nothing behind.
   const reputation = async (h) => (await api.query.participants.registry(h.pair.address)).unwrap().reputation.toNumber();
@@ -199,16 +233,20 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
     assert.ok(record.bill.isSome, 'each household\'s record holds its bill');
     assert.equal(record.reading.isSome, h.reading !== null, 'and the reading it was settled on');
   }
-  const escrow = await totalBalance(api, escrowAddress());
+  const escrow = await totalBalance(settled, escrowAddress());
   assert.equal(escrow, escrowBefore - depositsBefore, 'the escrow paid out what the slot deposited, no more');
   const totals = (await api.query.settlement.slotTotalsOf(slot)).unwrap();
   assert.equal(totals.volumeWh.toBigInt(), 400n);
-  assert.equal(totals.participants.toNumber(), 4);
+  // The four fresh households and the five dev households of the genesis, all billed.
+  const billed = billsBySlot.get(slot);
+  assert.ok(all.every((h) => billed.has(h.pair.address)));
+  assert.equal(billed.size, 9);
+  assert.equal(totals.participants.toNumber(), billed.size);
   const settlement = await rpc(api, 'settlement', Number(slot));
   assert.equal(settlement.settled, true);
   assert.equal(settlement.totals.volumeWh, 400);
   assert.equal(settlement.totals.gridFees, String(400n * gridFee));
-  assert.equal((await api.call.marketApi.settlement(slot)).totals.unwrap().participants.toNumber(), 4);
+  assert.equal((await api.call.marketApi.settlement(slot)).totals.unwrap().participants.toNumber(), billed.size);
   const slotJson = await rpc(api, 'slot', Number(slot));
   assert.deepEqual([slotJson.settled, slotJson.clearing.traded.price], [true, String(expected.price)]);
   const slotViaApi = await api.call.marketApi.slot(slot);

@@ -134,6 +134,10 @@ pub struct ParticipantInfo {
 	/// What the participant owes its zone operator, in planck.
 	#[serde(with = "crate::balance_string")]
 	pub debt: Balance,
+	/// The first slot it is billed for, traded or not: the slot after the one in which it was
+	/// first approved. `None` until then. From this slot on it is settled every slot, with a
+	/// substitute reading when its meter sends none.
+	pub billed_from: Option<crate::Slot>,
 }
 
 /// The admission registry (pallet `participants`), as the other market pallets use it.
@@ -148,6 +152,12 @@ pub trait ParticipantRegistry<AccountId> {
 	fn adjust_reputation(who: &AccountId, delta: i32);
 	/// Records `amount` more debt of `who` to its zone operator (settlement could not collect it).
 	fn add_debt(who: &AccountId, amount: Balance) -> DispatchResult;
+	/// Every registered participant in the registry's order, from the one after `after` (from
+	/// the first with `None`): settlement's walk, which bills every household every slot. Each
+	/// step reads one registry entry; entries changed behind the walk do not disturb it.
+	fn participants_after(
+		after: Option<&AccountId>,
+	) -> alloc::boxed::Box<dyn Iterator<Item = (AccountId, ParticipantInfo)>>;
 }
 
 /// Whether an account still has business on the market: open orders, an unsettled slot.

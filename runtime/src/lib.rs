@@ -71,7 +71,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("wattle"),
 	impl_name: alloc::borrow::Cow::Borrowed("wattle-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -149,9 +149,10 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations beyond those the pallets declare.
+/// The storage migrations of this runtime, run once at the upgrade to it (each is versioned,
+/// so a chain already migrated skips it). 101: participants carry `billed_from`.
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (pallet_participants::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

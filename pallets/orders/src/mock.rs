@@ -45,6 +45,7 @@ impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Obligations = Settlement;
+	type Clock = Orders;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;

@@ -32,6 +32,7 @@ pub use wattle_primitives::{AdmissionStatus, ParticipantInfo, Role, Tariffs, Zon
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod registry;
@@ -56,9 +57,13 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::sr25519;
-	use wattle_primitives::{Balance, MarketObligations, MAX_SLOT_SECS};
+	use wattle_primitives::{Balance, MarketClock, MarketObligations, MAX_SLOT_SECS};
+
+	/// 1: participants carry `billed_from` ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -72,6 +77,9 @@ pub mod pallet {
 
 		/// Whether an account still has open orders or unsettled slots (orders and settlement).
 		type Obligations: MarketObligations<Self::AccountId>;
+
+		/// The market's clock: a household is billed from the slot after its approval.
+		type Clock: MarketClock;
 
 		/// Held from a household while it is registered.
 		#[pallet::constant]
@@ -261,6 +269,7 @@ pub mod pallet {
 				Registry::<T>::mutate(who, |p| {
 					if let Some(p) = p {
 						p.status = AdmissionStatus::Approved;
+						p.billed_from = Some(0);
 					}
 				});
 			}
@@ -342,6 +351,10 @@ pub mod pallet {
 					AdmissionStatus::Suspended => return Err(Error::<T>::IsSuspended.into()),
 				}
 				p.status = AdmissionStatus::Approved;
+				// A meter swap sends a household back to `Pending`; it stays billed meanwhile.
+				if p.billed_from.is_none() {
+					p.billed_from = Some(T::Clock::current_slot().saturating_add(1));
+				}
 				Ok(())
 			})?;
 			Self::deposit_event(Event::Approved { who, zone });
@@ -534,6 +547,7 @@ pub mod pallet {
 					max_power_w,
 					reputation: T::InitialReputation::get(),
 					debt: 0,
+					billed_from: None,
 				},
 			);
 			MeterOwners::<T>::insert(meter_key, who);
@@ -620,6 +634,10 @@ pub mod pallet {
 				);
 				ensure!(Zones::<T>::contains_key(p.zone), "a participant's zone does not exist");
 				ensure!(p.reputation <= MAX_REPUTATION, "reputation above the maximum");
+				ensure!(
+					p.status == AdmissionStatus::Pending || p.billed_from.is_some(),
+					"an admitted participant who is not billed"
+				);
 			}
 			for (meter_key, who) in MeterOwners::<T>::iter() {
 				ensure!(

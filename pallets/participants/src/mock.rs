@@ -3,7 +3,7 @@ use crate as pallet_participants;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use sp_core::{sr25519, Pair};
 use sp_runtime::BuildStorage;
-use wattle_primitives::{Balance, MarketObligations, Role, Tariffs};
+use wattle_primitives::{Balance, MarketClock, MarketConfig, MarketObligations, Role, Tariffs};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -34,6 +34,21 @@ parameter_types! {
 	pub const ExistentialDeposit: Balance = 1;
 	pub const RegistrationDeposit: Balance = DEPOSIT;
 	pub static OpenObligations: Vec<AccountId> = Vec::new();
+	pub static NowSecs: u64 = 0;
+}
+
+/// The market clock at `NowSecs`, on the quarter-hour slots of the default configuration.
+pub struct MockClock;
+impl MarketClock for MockClock {
+	fn config() -> MarketConfig {
+		MarketConfig::default()
+	}
+	fn now_secs() -> u64 {
+		NowSecs::get()
+	}
+	fn set_now_secs(unix_secs: u64) {
+		NowSecs::set(unix_secs);
+	}
 }
 
 /// Accounts listed in `OpenObligations` have open orders or unsettled slots.
@@ -48,6 +63,7 @@ impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Obligations = MockObligations;
+	type Clock = MockClock;
 	type RegistrationDeposit = RegistrationDeposit;
 	type MaxPowerW = ConstU32<MAX_POWER_W>;
 	type MaxOraclesPerZone = ConstU32<2>;

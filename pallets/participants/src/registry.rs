@@ -43,6 +43,18 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 		Self::deposit_event(Event::DebtIncurred { who: who.clone(), amount, total });
 		Ok(())
 	}
+
+	fn participants_after(
+		after: Option<&T::AccountId>,
+	) -> alloc::boxed::Box<dyn Iterator<Item = (T::AccountId, ParticipantInfo)>> {
+		match after {
+			// The key of `after` orders the walk even once `after` itself has left.
+			Some(after) => alloc::boxed::Box::new(Registry::<T>::iter_from(
+				Registry::<T>::hashed_key_for(after),
+			)),
+			None => alloc::boxed::Box::new(Registry::<T>::iter()),
+		}
+	}
 }
 
 /// The zone [`AdmissionFixtures::admit`] puts participants in: far from any preset's zones.
@@ -71,6 +83,7 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 		Registry::<T>::mutate(who, |p| {
 			if let Some(p) = p {
 				p.status = wattle_primitives::AdmissionStatus::Approved;
+				p.billed_from = Some(0);
 			}
 		});
 		Ok(FIXTURE_ZONE)

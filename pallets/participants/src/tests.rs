@@ -272,12 +272,26 @@ mod operator_decisions {
 	fn the_operator_approves_a_pending_participant() {
 		run_test(|| {
 			register_newcomer();
+			assert_eq!(Participants::participant(NEWCOMER).unwrap().billed_from, None);
+			// In slot 7 of the quarter-hour market: billed from slot 8 on.
+			NowSecs::set(7 * 900 + 100);
 			assert_ok!(Participants::approve(signed(OPERATOR), NEWCOMER));
-			assert_eq!(
-				Participants::participant(NEWCOMER).map(|p| p.status),
-				Some(AdmissionStatus::Approved)
-			);
+			let p = Participants::participant(NEWCOMER).unwrap();
+			assert_eq!((p.status, p.billed_from), (AdmissionStatus::Approved, Some(8)));
 			assert_eq!(last_event(), Event::Approved { who: NEWCOMER, zone: ZONE });
+		});
+	}
+
+	#[test]
+	fn a_meter_swap_back_to_pending_keeps_the_household_billed() {
+		run_test(|| {
+			register_newcomer();
+			NowSecs::set(7 * 900);
+			assert_ok!(Participants::approve(signed(OPERATOR), NEWCOMER));
+			assert_ok!(Participants::update_meter(signed(NEWCOMER), meter("//11//meter2")));
+			NowSecs::set(20 * 900);
+			assert_ok!(Participants::approve(signed(OPERATOR), NEWCOMER));
+			assert_eq!(Participants::participant(NEWCOMER).unwrap().billed_from, Some(8));
 		});
 	}
 
@@ -592,4 +606,61 @@ fn genesis_admits_zones_oracles_and_approved_participants_with_deposits() {
 		assert_eq!(held(HOUSEHOLD), DEPOSIT);
 		assert_eq!(Balances::balance(&HOUSEHOLD), START_BALANCE - DEPOSIT);
 	});
+}
+
+mod migration_to_v1 {
+	use super::*;
+	use crate::migrations::v1::{MigrateToV1, ParticipantInfoV0};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	fn put_v0(who: AccountId, status: AdmissionStatus) {
+		let old = ParticipantInfoV0 {
+			role: Role::Consumer,
+			zone: ZONE,
+			status,
+			meter_key: meter(&format!("//{who}//meter")),
+			max_power_w: 5_000,
+			reputation: 420,
+			debt: 7,
+		};
+		frame_support::storage::unhashed::put_raw(
+			&Registry::<Test>::hashed_key_for(who),
+			&old.encode(),
+		);
+	}
+
+	#[test]
+	fn v0_participants_gain_billed_from_and_the_version_moves_to_1() {
+		new_test_ext().execute_with(|| {
+			StorageVersion::new(0).put::<Participants>();
+			put_v0(HOUSEHOLD, AdmissionStatus::Approved);
+			put_v0(NEWCOMER, AdmissionStatus::Pending);
+			NowSecs::set(30 * 900 + 5);
+			MigrateToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Participants::on_chain_storage_version(), 1);
+			let approved = Participants::participant(HOUSEHOLD).expect("decodes as v1");
+			assert_eq!(
+				(approved.reputation, approved.debt, approved.billed_from),
+				(420, 7, Some(31))
+			);
+			assert_eq!(Participants::participant(NEWCOMER).unwrap().billed_from, None);
+			// Run again, at version 1: nothing changes.
+			NowSecs::set(40 * 900);
+			MigrateToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Participants::participant(HOUSEHOLD).unwrap().billed_from, Some(31));
+		});
+	}
+
+	#[test]
+	fn a_new_chain_starts_at_version_1_with_its_households_billed_from_slot_0() {
+		use sp_runtime::BuildStorage;
+		let genesis = RuntimeGenesisConfig::default().build_storage().unwrap();
+		sp_io::TestExternalities::new(genesis).execute_with(|| {
+			assert_eq!(Participants::on_chain_storage_version(), 1);
+		});
+		new_test_ext().execute_with(|| {
+			assert_eq!(Participants::participant(HOUSEHOLD).unwrap().billed_from, Some(0));
+		});
+	}
 }

@@ -5,8 +5,10 @@
 //! market's escrow), its meter's signed reading (pallet `metering` writes it here) and, once the
 //! slot is settled, its bill. It is the one pallet that moves a bill's money.
 //!
-//! Once a slot's metering window has closed, every household with a record of the slot is
-//! settled exactly once, under the settlement rule of `docs/DESIGN.md`:
+//! Once a slot's metering window has closed, every registered household is settled exactly once
+//! if it has a record of the slot (orders or a reading) or is billed for the slot (it has been
+//! approved before the slot began: it drew from the grid whether it traded or not), under the
+//! settlement rule of `docs/DESIGN.md`:
 //!
 //! - **Energy** at the clearing price: each order's fill follows from the slot's O(1) clearing
 //!   result (`wattle_double_auction::fill_of`); a buyer pays `bought * price` and a seller
@@ -17,20 +19,22 @@
 //!   household pays `|d| * retail_price` to the zone operator, for `d > 0` the operator pays
 //!   `d * feed_in_price`. A household with a reading and no position is settled the same way:
 //!   the grid is its supplier of last resort.
-//! - **Missing reading** with a position: the meter counts as having imported the connection's
-//!   whole capacity for the slot and exported nothing, and the zone's `missing_reading_penalty`
-//!   is due on top. No true reading costs more, so withholding one never pays.
+//! - **Missing reading**, with a position or without: the meter counts as having imported the
+//!   connection's whole capacity for the slot and exported nothing, and the zone's
+//!   `missing_reading_penalty` is due on top. No true reading costs more, so withholding one
+//!   never pays, whether the household traded or not.
 //! - **Who pays how.** What the household owes comes from its deposit first, then its free
 //!   balance; the rest is recorded as debt ([`wattle_primitives::ParticipantRegistry`]), which
 //!   stops it trading until `repayDebt`. The rest of its deposit is paid back. Nothing is minted
 //!   or burned.
 //! - **Credit evaluation.** Reputation +`ReputationGain` for a slot with a position settled
 //!   within `imbalance_tolerance_wh`, −`ImbalanceLoss` beyond it, −`MissingReadingLoss`
-//!   without a reading, −`DebtLoss` for new debt. Below `min_reputation` a household cannot
-//!   place orders.
+//!   without a reading, −`DebtLoss` for new debt. A slot without a position breaches no
+//!   contract and changes reputation only by new debt. Below `min_reputation` a household
+//!   cannot place orders.
 //!
-//! **How it runs.** Slots are settled in order. A slot's walk visits each household's record
-//! once, from a stored cursor: `on_idle` settles as many as the block has room for, and anyone
+//! **How it runs.** Slots are settled in order. A slot's walk visits each registered household
+//! once, in the registry's order, from a stored cursor: `on_idle` settles as many as the block has room for, and anyone
 //! may push the walk on with [`Pallet::settle`], so no block goes over its weight however many
 //! households a slot has. Each household gets an event [`Event::Settled`] and its bill in its
 //! record (kept for `BillRetentionSlots` slots, then pruned with a cursor, a bounded number of
@@ -323,6 +327,14 @@ pub mod pallet {
 				T::Currency::balance(&Self::escrow_account()) >= owed,
 				"the escrow holds less than the unsettled deposits"
 			);
+			// The walk visits registered households only: an unsettled record of anyone else
+			// would keep its deposit in the escrow for good.
+			for (_, who, record) in Positions::<T>::iter() {
+				ensure!(
+					record.bill.is_some() || T::Registry::participant(&who).is_some(),
+					"an unsettled record of an account that is not registered"
+				);
+			}
 			Ok(())
 		}
 	}

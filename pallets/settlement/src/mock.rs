@@ -50,6 +50,7 @@ impl pallet_participants::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Obligations = Settlement;
+	type Clock = Orders;
 	type RegistrationDeposit = frame_support::traits::ConstU128<{ WTL }>;
 	type MaxPowerW = ConstU32<1_000_000>;
 	type MaxOraclesPerZone = ConstU32<4>;
@@ -137,6 +138,8 @@ pub const CAPACITY_WH: u64 = 1_000;
 
 /// The slot the mock chain starts in.
 pub const NOW_SLOT: Slot = 1_000;
+/// The first slot the genesis households are billed for, traded or not.
+pub const FIRST_BILLED_SLOT: Slot = NOW_SLOT + 2;
 
 pub fn market() -> MarketConfig {
 	MarketConfig {
@@ -221,6 +224,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_settlement::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
+		// The households are billed from the first slot the cases trade in.
+		for who in HOUSEHOLDS {
+			pallet_participants::Registry::<Test>::mutate(who, |p| {
+				if let Some(p) = p {
+					p.billed_from = Some(FIRST_BILLED_SLOT);
+				}
+			});
+		}
 		BillRetentionSlots::set(4);
 		System::set_block_number(1);
 		Timestamp::set_timestamp((NOW_SLOT * 60 + 5) * 1_000);

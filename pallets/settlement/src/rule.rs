@@ -18,12 +18,11 @@ pub struct Charges {
 	pub imbalance_charge: Balance,
 	/// `imbalance * feed_in_price` when the imbalance is positive, owed by the zone operator.
 	pub imbalance_credit: Balance,
-	/// The zone's missing-reading penalty, when a participant with a position sent no reading.
+	/// The zone's missing-reading penalty, when the participant's meter sent no reading.
 	pub penalty: Balance,
-	/// A participant with a position sent no reading.
+	/// The participant's meter sent no reading.
 	pub reading_missing: bool,
-	/// What the meter is taken to have measured: its reading, the substitute if it sent none
-	/// while the participant had a position, nothing if it sent none without one.
+	/// What the meter is taken to have measured: its reading, or the substitute if it sent none.
 	pub metered: Reading,
 }
 
@@ -36,7 +35,7 @@ impl Charges {
 
 /// The settlement rule (docs/DESIGN.md) for a participant with `position` (if it traded) and
 /// meter `reading` (if one was recorded), at clearing `price` under its zone's `tariffs`. A
-/// participant with a position and no reading is taken to have measured `substitute` (its
+/// participant without a reading, trading or not, is taken to have measured `substitute` (its
 /// connection's whole capacity drawn from the grid, nothing fed in) and pays the penalty too:
 /// no true reading within the connection's capacity costs as much, so withholding never pays.
 pub fn charges(
@@ -47,12 +46,8 @@ pub fn charges(
 	tariffs: &Tariffs,
 ) -> Charges {
 	let traded = position.copied().unwrap_or_default();
-	let reading_missing = position.is_some() && reading.is_none();
-	let metered = match reading {
-		Some(reading) => reading,
-		None if reading_missing => substitute,
-		None => Reading::default(),
-	};
+	let reading_missing = reading.is_none();
+	let metered = reading.unwrap_or(substitute);
 	let Reading { imported_wh, exported_wh } = metered;
 	let measured_net = exported_wh as i128 - imported_wh as i128;
 	let contracted_net = traded.sold_wh as i128 - traded.bought_wh as i128;

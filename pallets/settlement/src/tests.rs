@@ -68,12 +68,18 @@ fn deliver_and_meter(slot: Slot, readings: &[(AccountId, u64, u64)]) {
 }
 
 /// Runs a whole cycle of `SLOT` and settles it; returns each household's change of total
-/// balance and the operator's.
+/// balance and the operator's. The meters of households without orders and not in `readings`
+/// report that nothing flowed, so that a case's bills are those it names.
 fn settle_cycle(readings: &[(AccountId, u64, u64)]) -> Vec<(AccountId, i128)> {
 	let before: Vec<_> =
 		HOUSEHOLDS.iter().chain([OPERATOR].iter()).map(|who| (*who, worth(*who))).collect();
 	let issuance = Balances::total_issuance();
-	deliver_and_meter(SLOT, readings);
+	let idle = HOUSEHOLDS.iter().filter(|who| {
+		!readings.iter().any(|(named, _, _)| named == *who)
+			&& !Positions::<Test>::contains_key(SLOT, **who)
+	});
+	let readings: Vec<_> = readings.iter().copied().chain(idle.map(|who| (*who, 0, 0))).collect();
+	deliver_and_meter(SLOT, &readings);
 	block_at(SLOT + 1, 31);
 	check_invariants();
 	assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
@@ -140,7 +146,7 @@ fn full_delivery_pays_energy_and_grid_fee_and_nothing_else() {
 		System::assert_has_event(
 			Event::<Test>::SlotSettled {
 				slot: SLOT,
-				participants: 2,
+				participants: 5,
 				volume_wh: 500,
 				price: PRICE,
 			}
@@ -149,7 +155,7 @@ fn full_delivery_pays_energy_and_grid_fee_and_nothing_else() {
 		let totals = SlotTotalsOf::<Test>::get(SLOT).unwrap();
 		assert_eq!(
 			(totals.volume_wh, totals.grid_fees, totals.participants),
-			(500, 500 * GRID_FEE, 2)
+			(500, 500 * GRID_FEE, 5)
 		);
 	});
 }
@@ -236,6 +242,66 @@ fn a_missing_reading_counts_as_the_whole_connection_drawn_and_costs_the_penalty_
 }
 
 #[test]
+fn a_household_that_neither_trades_nor_reads_is_billed_its_whole_connection() {
+	new_test_ext().execute_with(|| {
+		// Bob has no orders and his meter sends nothing: the grid supplied him all the same.
+		// The rule takes his whole connection as drawn, at retail, and the penalty.
+		carol_buys_from_dave();
+		let readings = [(CAROL, 500, 0), (DAVE, 0, 500), (ALICE, 0, 0), (POOR, 0, 0)];
+		let before = (worth(BOB), worth(OPERATOR));
+		deliver_and_meter(SLOT, &readings);
+		block_at(SLOT + 1, 31);
+		check_invariants();
+		let silent = CAPACITY_WH as Balance * RETAIL + PENALTY;
+		assert_eq!(worth(BOB), before.0 - silent);
+		assert_eq!(worth(OPERATOR), before.1 + silent + 500 * GRID_FEE);
+		let bob = bill(BOB);
+		assert!(bob.reading_missing);
+		assert_eq!(
+			(bob.bought_wh, bob.sold_wh, bob.imported_wh, bob.exported_wh),
+			(0, 0, 1_000, 0)
+		);
+		assert_eq!(
+			(bob.imbalance_wh, bob.imbalance_charge, bob.penalty),
+			(-1_000, 1_000 * RETAIL, PENALTY)
+		);
+		assert_eq!(bob.paid_from_balance, silent);
+		assert_eq!(reputation(BOB), 500, "no contract, no breach: the bill is the cost");
+		let record = Positions::<Test>::get(SLOT, BOB).expect("the bill is kept in a record");
+		assert!(record.orders.is_empty() && record.reading.is_none() && record.deposit == 0);
+		let totals = SlotTotalsOf::<Test>::get(SLOT).unwrap();
+		assert_eq!((totals.participants, totals.missing_readings), (5, 1));
+	});
+}
+
+#[test]
+fn a_household_is_billed_from_the_slot_after_its_approval_not_before() {
+	new_test_ext().execute_with(|| {
+		const NEWCOMER: AccountId = 20;
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), NEWCOMER, 10 * WTL));
+		assert_ok!(Participants::register(
+			RuntimeOrigin::signed(NEWCOMER),
+			wattle_primitives::Role::Consumer,
+			ZONE,
+			sp_core::Pair::public(&meter(NEWCOMER)),
+			60_000,
+		));
+		// Pending: registered, not admitted; nothing to bill yet.
+		deliver_and_meter(SLOT, &[]);
+		assert_ok!(Participants::approve(RuntimeOrigin::signed(OPERATOR), NEWCOMER));
+		// Approved during SLOT + 1: billed from SLOT + 2 on.
+		assert_eq!(Participants::participant(NEWCOMER).unwrap().billed_from, Some(SLOT + 2));
+		block_at(SLOT + 1, 31);
+		assert!(Settlement::bill(SLOT, NEWCOMER).is_none(), "not billed while pending");
+		block_at(SLOT + 2, 31);
+		assert!(Settlement::bill(SLOT + 1, NEWCOMER).is_none(), "not for its slot of approval");
+		block_at(SLOT + 3, 31);
+		assert!(Settlement::bill(SLOT + 2, NEWCOMER).expect("billed").reading_missing);
+		check_invariants();
+	});
+}
+
+#[test]
 fn what_cannot_be_paid_becomes_debt_that_stops_trading_until_repaid() {
 	new_test_ext().execute_with(|| {
 		// Poor has 2 WTL: 1 held as deposit, 0.14 for the bid's hold, 0.86 free.
@@ -308,7 +374,7 @@ fn a_reading_without_trades_is_settled_with_the_grid_as_supplier() {
 		assert_eq!((bill(BOB).imbalance_wh, bill(BOB).paid_from_balance), (-100, 100 * RETAIL));
 		assert_eq!(bill(ALICE).imbalance_credit, 40 * FEED_IN);
 		assert_eq!((reputation(BOB), reputation(ALICE)), (500, 500), "no contract, no breach");
-		assert_eq!(SlotTotalsOf::<Test>::get(SLOT).unwrap().participants, 4);
+		assert_eq!(SlotTotalsOf::<Test>::get(SLOT).unwrap().participants, 5);
 	});
 }
 
@@ -318,12 +384,14 @@ fn a_slot_without_trade_moves_only_imbalances() {
 		// The book does not cross: nothing trades, and settlement pays every deposit back.
 		place(CAROL, Side::Buy, 100, 100_000_000);
 		place(DAVE, Side::Sell, 100, 200_000_000);
+		// Dave's meter sent nothing: without a position he pays the substitute all the same.
 		let changes = settle_cycle(&[(CAROL, 100, 0)]);
 		assert_eq!(change(&changes, CAROL), -((100 * RETAIL) as i128));
-		assert_eq!(change(&changes, DAVE), 0);
+		assert_eq!(change(&changes, DAVE), -((CAPACITY_WH as Balance * RETAIL + PENALTY) as i128));
+		assert_eq!(reputation(DAVE), 500, "no position, no breach");
 		assert_eq!((deposit_in(SLOT, CAROL), deposit_in(SLOT, DAVE)), (0, 0));
 		System::assert_has_event(
-			Event::<Test>::SlotSettled { slot: SLOT, participants: 2, volume_wh: 0, price: 0 }
+			Event::<Test>::SlotSettled { slot: SLOT, participants: 5, volume_wh: 0, price: 0 }
 				.into(),
 		);
 	});
@@ -341,7 +409,7 @@ fn a_settled_slot_leaves_no_orders_outcome_or_readings_behind() {
 		// What is left of the slot is each household's record with its bill, and the outcome
 		// that explains the bills' fills, both until the retention period ends.
 		assert!(Positions::<Test>::iter_prefix_values(SLOT).all(|record| record.bill.is_some()));
-		assert_eq!(Positions::<Test>::iter_prefix(SLOT).count(), 4);
+		assert_eq!(Positions::<Test>::iter_prefix(SLOT).count(), 5);
 		assert!(pallet_clearing::Outcomes::<Test>::get(SLOT).is_some());
 		// With nothing open any more, a household may leave the market.
 		assert_ok!(Participants::deregister(RuntimeOrigin::signed(DAVE)));
@@ -516,11 +584,7 @@ mod randomized {
 					}
 				}
 				positions.push((bought, sold));
-				let traded = bought + sold > 0;
-				if !traded && reading.is_none() {
-					return 0;
-				}
-				// A missing reading of a household that traded: its whole connection drawn.
+				// A missing reading, traded or not: the whole connection drawn, and the penalty.
 				let (imported, exported) = reading.unwrap_or((CAPACITY_WH, 0));
 				let imbalance = (exported as i128 - imported as i128) - (sold - bought);
 				let mut change = (sold - bought) * price - bought * GRID_FEE as i128;
@@ -529,7 +593,7 @@ mod randomized {
 				} else {
 					imbalance * FEED_IN as i128
 				};
-				if traded && reading.is_none() {
+				if reading.is_none() {
 					change -= PENALTY as i128;
 				}
 				change
@@ -598,7 +662,13 @@ mod randomized {
 				assert_eq!(net_worth(), issuance as i128, "all money is in these accounts");
 				assert_eq!(total(Settlement::escrow_account()), 1);
 
-				let (expected, positions) = expected_changes(&book, &readings);
+				let (mut expected, positions) = expected_changes(&book, &readings);
+				// The slot before, in which nobody traded or read, settled in this round too:
+				// every household billed for it drew its whole connection.
+				if slot > FIRST_BILLED_SLOT {
+					let silent = (CAPACITY_WH * RETAIL as u64) as i128 + PENALTY as i128;
+					expected.iter_mut().for_each(|change| *change -= silent);
+				}
 				for (who, (bought, sold)) in HOUSEHOLDS.iter().zip(positions) {
 					let billed =
 						Settlement::bill(slot, *who).map_or((0, 0), |b| (b.bought_wh, b.sold_wh));
@@ -635,6 +705,8 @@ mod randomized {
 
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(32))]
+		/// Random households over several slots, some trading, some reporting, some silent:
+		/// every one of them is billed every slot by the rule, and no money appears or vanishes.
 		#[test]
 		fn money_is_conserved_and_every_bill_follows_the_rule(
 			plan in proptest::collection::vec(slot_plan(), 1..6)
@@ -748,17 +820,17 @@ mod missing_readings {
 	use wattle_primitives::{Position, Reading};
 
 	/// What a household pays in all for `reading` (negative: what it receives).
-	fn cost(position: &Position, reading: Option<Reading>, capacity_wh: u64) -> i128 {
+	fn cost(position: Option<&Position>, reading: Option<Reading>, capacity_wh: u64) -> i128 {
 		let substitute = Reading { imported_wh: capacity_wh, exported_wh: 0 };
-		let c = charges(Some(position), reading, substitute, PRICE, &tariffs());
+		let c = charges(position, reading, substitute, PRICE, &tariffs());
 		(c.energy_paid + c.grid_fee + c.imbalance_charge + c.penalty) as i128
 			- (c.energy_received + c.imbalance_credit) as i128
 	}
 
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(2_000))]
-		/// Whatever a household contracted and really measured within its connection, sending
-		/// no reading costs it more than sending the true one.
+		/// Whatever a household contracted (or nothing) and really measured within its
+		/// connection, sending no reading costs it more than sending the true one.
 		#[test]
 		fn withholding_a_reading_never_pays(
 			capacity_wh in 1u64..=1_000_000,
@@ -768,18 +840,18 @@ mod missing_readings {
 			exported in 0u64..=1_000_000,
 		) {
 			let (bought, sold) = (bought % (capacity_wh + 1), sold % (capacity_wh + 1));
-			prop_assume!(bought + sold > 0);
-			let position = Position {
+			let position = (bought + sold > 0).then_some(Position {
 				bought_wh: bought,
 				sold_wh: sold,
 				grid_fee: bought as Balance * GRID_FEE,
-			};
+			});
 			let truth = Reading {
 				imported_wh: imported % (capacity_wh + 1),
 				exported_wh: exported % (capacity_wh + 1),
 			};
 			prop_assert!(
-				cost(&position, None, capacity_wh) > cost(&position, Some(truth), capacity_wh)
+				cost(position.as_ref(), None, capacity_wh)
+					> cost(position.as_ref(), Some(truth), capacity_wh)
 			);
 		}
 	}

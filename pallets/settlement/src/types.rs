@@ -168,7 +168,8 @@ pub struct SlotTotals {
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub enum Stage {
-	/// Settling every household with a record of the slot, after raw storage key `after`.
+	/// Settling every registered household, after the one whose account `after` encodes (in
+	/// the registry's order).
 	Households { after: Option<BoundedVec<u8, RawKeyLen>> },
 	/// Forgetting the slot's book.
 	PruneBook,

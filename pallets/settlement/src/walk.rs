@@ -1,5 +1,6 @@
-//! The walk through a slot being settled: every household's record once, from a stored cursor,
-//! then the slot's book, then the records that have left the retention period.
+//! The walk through a slot being settled: every registered household once, from a stored cursor
+//! (those with a record of the slot and those billed without one), then the slot's book, then
+//! the records that have left the retention period.
 use crate::{
 	pallet::*,
 	rule::{self, ReputationRule},
@@ -19,7 +20,7 @@ use frame_support::{
 use wattle_double_auction::{Clearing, Side};
 use wattle_primitives::{
 	connection_capacity_wh, Balance, ClearedSlots, ClearingState, MarketClock, MarketConfig,
-	OrderBook, ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
+	OrderBook, ParticipantInfo, ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
 };
 
 /// The zones a walk has met, each read once.
@@ -163,44 +164,62 @@ impl<T: Config> Pallet<T> {
 		by_time.min(by_proof).min(u32::MAX as u64) as u32
 	}
 
-	/// Settles up to `max` households of `p`'s slot after raw key `after`. Returns how many.
+	/// Visits up to `max` registered households after the one encoded in `after`, settling
+	/// each that has a record of `p`'s slot or is billed for it. Returns how many it visited.
 	fn settle_households(
 		p: &mut Progress,
 		after: Option<BoundedVec<u8, RawKeyLen>>,
 		max: u32,
 		meter: &mut WeightMeter,
 	) -> u32 {
-		let mut records = match after {
-			Some(key) => Positions::<T>::iter_prefix_from(p.slot, key.into_inner()),
-			None => Positions::<T>::iter_prefix(p.slot),
-		};
+		let after = after.and_then(|encoded| T::AccountId::decode(&mut &encoded[..]).ok());
+		let mut participants = T::Registry::participants_after(after.as_ref());
+		let mut last = after;
 		let mut zones: Zones<T> = BTreeMap::new();
 		let config = T::Clock::config();
-		let mut settled = 0;
+		let mut visited = 0;
 		let household = Self::household_weight();
-		while settled < max {
+		while visited < max {
 			let fresh_zone = Self::zone_weight();
 			if !meter.can_consume(household.saturating_add(fresh_zone)) {
 				break;
 			}
-			let Some((who, record)) = records.next() else {
+			let Some((who, participant)) = participants.next() else {
 				p.stage = Stage::PruneBook;
 				// Reaching the end costs a step even when nothing is left to settle.
-				return settled.max(1);
+				return visited.max(1);
 			};
 			meter.consume(household);
-			if !zones.contains_key(&record.zone) {
-				meter.consume(fresh_zone);
-				zones.insert(record.zone, T::Registry::zone(record.zone));
+			visited += 1;
+			if let Some(record) = Self::record_to_settle(p.slot, &who, &participant) {
+				if !zones.contains_key(&record.zone) {
+					meter.consume(fresh_zone);
+					zones.insert(record.zone, T::Registry::zone(record.zone));
+				}
+				let zone = zones.get(&record.zone).cloned().flatten();
+				Self::settle_household(p, &config, &who, &participant, record, zone);
 			}
-			let zone = zones.get(&record.zone).cloned().flatten();
-			Self::settle_household(p, &config, &who, record, zone);
-			settled += 1;
+			last = Some(who);
 		}
-		p.stage = Stage::Households {
-			after: Some(BoundedVec::truncate_from(records.last_raw_key().to_vec())),
-		};
-		settled
+		p.stage =
+			Stage::Households { after: last.map(|who| BoundedVec::truncate_from(who.encode())) };
+		visited
+	}
+
+	/// What `who` is settled on in `slot`: its record, or an empty one if it is billed for the
+	/// slot without having sent anything (it drew from the grid all the same); `None` if it is
+	/// neither (not approved yet, or approved during the slot or after it).
+	fn record_to_settle(
+		slot: Slot,
+		who: &T::AccountId,
+		participant: &ParticipantInfo,
+	) -> Option<SlotRecord<T::MaxOrdersPerAccountPerSlot>> {
+		Positions::<T>::get(slot, who).or_else(|| {
+			participant
+				.billed_from
+				.is_some_and(|from| from <= slot)
+				.then(|| SlotRecord::new(participant.zone))
+		})
 	}
 
 	/// The next slot's walk, if it can start now.
@@ -283,6 +302,7 @@ impl<T: Config> Pallet<T> {
 		p: &mut Progress,
 		config: &MarketConfig,
 		who: &T::AccountId,
+		participant: &ParticipantInfo,
 		mut record: SlotRecord<T::MaxOrdersPerAccountPerSlot>,
 		zone: Option<ZoneInfo<T::AccountId>>,
 	) {
@@ -292,10 +312,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let slot = p.slot;
 		let escrow = Self::escrow_account();
-		let participant = T::Registry::participant(who);
-		let (Some(zone), Some(participant)) = (zone, participant) else {
-			// A household that has left the market, or a zone that is gone: nothing can be
-			// charged, so its deposit goes back whole.
+		let Some(zone) = zone else {
+			// A zone that is gone: nothing can be charged, so the deposit goes back whole.
 			Self::pay(&escrow, who, record.deposit);
 			record.bill = Some(Bill::default());
 			Positions::<T>::insert(slot, who, record);

@@ -22,6 +22,7 @@ impl pallet_participants::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Obligations = Settlement;
+	type Clock = Orders;
 	type RegistrationDeposit = RegistrationDeposit;
 	/// 1 MW: far above any household or small business connection.
 	type MaxPowerW = ConstU32<1_000_000>;

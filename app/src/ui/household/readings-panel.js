@@ -1,5 +1,5 @@
 // My meter's readings: recorded ones waiting for settlement (MarketApi.position.reading) and the
-// ones settlement used (in each bill), with slots that had a position and no reading marked.
+// ones settlement used (in each bill), with slots that had no reading marked.
 import { phaseOf, slotLabel } from '../../lib/clock.js';
 import { card, energy, fill, h, table } from '../dom.js';
 
@@ -11,7 +11,7 @@ function readingRow(p, now, config) {
 function readingCells(p, now, config) {
   const label = `${p.slot} · ${slotLabel(p.slot, config)}`;
   if (p.bill) {
-    const state = p.bill.readingMissing ? 'missing: settled as zero' : 'settled';
+    const state = p.bill.readingMissing ? 'missing: the whole connection counted as drawn' : 'settled';
     return [label, energy(p.bill.importedWh), energy(p.bill.exportedWh), state];
   }
   if (p.reading) return [label, energy(p.reading.importedWh), energy(p.reading.exportedWh), 'recorded, not settled yet'];
