@@ -65,6 +65,8 @@ export async function startTestnet({ nodes = 4 } = {}) {
       await run('bash', [script, 'restart', dir, name, String(index)], { env });
     },
     pid: (name) => Number(readFileSync(join(dir, name, 'pid'), 'utf8').trim()),
+    /** Node `name`'s whole log. */
+    log: (name) => readFileSync(join(dir, name, 'node.log'), 'utf8'),
     /** The last lines of every node's log. */
     logs(lines = 15) {
       return names.map((name) => {
