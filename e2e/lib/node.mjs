@@ -33,13 +33,15 @@ export function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts `wattle-node --dev` (or `extraArgs` in place of `--dev`) and returns
- * `{ api, wsUrl, logTail, stop }`. Throws with the log tail if it is not up within `timeoutMs`.
+ * Starts `wattle-node --dev` (or `args` in place of `--dev`) and returns
+ * `{ api, wsUrl, logTail, stop }`; Prometheus is off unless `prometheusPort` is given. The
+ * database goes in a fresh folder removed at `stop`, or in `basePath`, which is kept. Throws
+ * with the log tail if it is not up within `timeoutMs`.
  */
-export async function startNode({ args = ['--dev'], timeoutMs = 120_000 } = {}) {
+export async function startNode({ args = ['--dev'], timeoutMs = 120_000, prometheusPort = null, basePath: kept = null } = {}) {
   const binary = nodeBinary();
   if (!existsSync(binary)) throw new Error(`wattle-node not found at ${binary}: build it first`);
-  const basePath = mkdtempSync(join(tmpdir(), 'wattle-e2e-'));
+  const basePath = kept ?? mkdtempSync(join(tmpdir(), 'wattle-e2e-'));
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const child = spawn(
@@ -49,7 +51,7 @@ export async function startNode({ args = ['--dev'], timeoutMs = 120_000 } = {}) 
       '--base-path', basePath,
       '--rpc-port', String(rpcPort),
       '--port', String(p2pPort),
-      '--no-prometheus',
+      ...(prometheusPort ? ['--prometheus-port', String(prometheusPort)] : ['--no-prometheus']),
       '--no-telemetry',
       '--no-mdns',
       '--rpc-cors', 'all',
@@ -73,7 +75,7 @@ export async function startNode({ args = ['--dev'], timeoutMs = 120_000 } = {}) 
       for (let i = 0; i < 100 && exited === null; i++) await sleep(100);
       if (exited === null) child.kill('SIGKILL');
     }
-    rmSync(basePath, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    if (!kept) rmSync(basePath, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
 
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;

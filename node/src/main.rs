@@ -6,6 +6,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod market_metrics;
 mod market_rpc;
 mod rpc;
 mod service;

@@ -242,6 +242,14 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
+	if let Some(registry) = prometheus_registry.clone() {
+		task_manager.spawn_handle().spawn(
+			"market-metrics",
+			None,
+			crate::market_metrics::run(client.clone(), registry),
+		);
+	}
+
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
