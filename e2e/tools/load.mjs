@@ -25,10 +25,12 @@ import { Sender, setupHouseholds } from './simulator.mjs';
 const ENERGY_WH = 10n;
 const BID = 250_000_000n;
 const ASK = 150_000_000n;
-// Enough for the registration deposit (10 WTL), the fees and the bills of a run; Alice's
-// 1,000,000 WTL admit tens of thousands of load households at this rate.
-const FUNDING = 20n * 10n ** 12n;
-const MIN_FREE = 15n * 10n ** 12n;
+// Enough for the registration deposit (10 WTL), the fees and the bills of a run, the silent
+// slots between approval and the first orders included (1.3 WTL each at 60 kW: the connection
+// at retail plus the penalty); Alice's 1,000,000 WTL admit tens of thousands of load households
+// at this rate.
+const FUNDING = 30n * 10n ** 12n;
+const MIN_FREE = 25n * 10n ** 12n;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The households' specs, their key pairs derived from one `//Wattle//load` pair. */
