@@ -150,18 +150,24 @@ impl Clearing {
 	/// Meaningful only for a result that [`crate::verify`] accepted for the book holding `order`:
 	/// for an unchecked result the marginal fill may exceed the order's energy.
 	pub fn fill_of(&self, order: &Order) -> EnergyWh {
-		if order.price != self.price {
-			let priced_to_trade = match order.side {
-				Side::Buy => order.price > self.price,
-				Side::Sell => order.price < self.price,
-			};
-			return if priced_to_trade { order.energy_wh } else { 0 };
-		}
-		match self.marginal(order.side) {
-			Some(marginal) if order.id < marginal.id => order.energy_wh,
-			Some(marginal) if order.id == marginal.id => marginal.fill_wh.get(),
-			_ => 0,
-		}
+		fill_at(order, self.price, self.marginal(order.side))
+	}
+}
+
+/// The energy `order` trades at `price` when its side's marginal order is `marginal`: the rule
+/// of [`Clearing::fill_of`], shared with the zones of a split market.
+pub(crate) fn fill_at(order: &Order, price: Price, marginal: Option<Marginal>) -> EnergyWh {
+	if order.price != price {
+		let priced_to_trade = match order.side {
+			Side::Buy => order.price > price,
+			Side::Sell => order.price < price,
+		};
+		return if priced_to_trade { order.energy_wh } else { 0 };
+	}
+	match marginal {
+		Some(marginal) if order.id < marginal.id => order.energy_wh,
+		Some(marginal) if order.id == marginal.id => marginal.fill_wh.get(),
+		_ => 0,
 	}
 }
 

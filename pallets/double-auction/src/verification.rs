@@ -54,7 +54,7 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-	fn marginal_not_found(side: Side) -> Self {
+	pub(crate) fn marginal_not_found(side: Side) -> Self {
 		match side {
 			Side::Buy => Self::MarginalBidNotFound,
 			Side::Sell => Self::MarginalAskNotFound,
@@ -62,28 +62,28 @@ impl VerifyError {
 	}
 
 	/// The marginal order claimed for `side` is an order of the other side.
-	fn marginal_on_wrong_side(side: Side) -> Self {
+	pub(crate) fn marginal_on_wrong_side(side: Side) -> Self {
 		match side {
 			Side::Buy => Self::MarginalBidIsAnAsk,
 			Side::Sell => Self::MarginalAskIsABid,
 		}
 	}
 
-	fn marginal_off_price(side: Side) -> Self {
+	pub(crate) fn marginal_off_price(side: Side) -> Self {
 		match side {
 			Side::Buy => Self::MarginalBidOffPrice,
 			Side::Sell => Self::MarginalAskOffPrice,
 		}
 	}
 
-	fn marginal_overfilled(side: Side) -> Self {
+	pub(crate) fn marginal_overfilled(side: Side) -> Self {
 		match side {
 			Side::Buy => Self::MarginalBidOverfilled,
 			Side::Sell => Self::MarginalAskOverfilled,
 		}
 	}
 
-	fn volume_mismatch(side: Side) -> Self {
+	pub(crate) fn volume_mismatch(side: Side) -> Self {
 		match side {
 			Side::Buy => Self::BidVolumeMismatch,
 			Side::Sell => Self::AskVolumeMismatch,
