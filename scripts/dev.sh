@@ -3,7 +3,7 @@
 # `--dev` on a temporary base path and, once its RPC answers, runs the household simulator
 # (e2e/tools/simulator.mjs) against it. It also builds the web app (app/) and serves it on
 # 127.0.0.1:APP_PORT (default 8080). Ctrl-C stops all of them and removes the chain's data.
-# RPC_PORT (default 9944) picks the RPC port; SIM_HOUSEHOLDS (default 8) the number of simulated
+# RPC_PORT (default 9944) picks the RPC port; SIM_HOUSEHOLDS (default 12) the number of simulated
 # households; SIMULATOR=0 starts the node alone. Arguments are passed to wattle-node.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -14,7 +14,7 @@ cargo build --locked --release -p wattle-node
 
 rpc_port=${RPC_PORT:-9944}
 app_port=${APP_PORT:-8080}
-households=${SIM_HOUSEHOLDS:-8}
+households=${SIM_HOUSEHOLDS:-12}
 simulator=${SIMULATOR:-1}
 base_path=$(mktemp -d -t wattle-dev-XXXXXX)
 node_pid=

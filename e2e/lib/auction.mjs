@@ -34,3 +34,24 @@ const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const min = (a, b) => (a < b ? a : b);
 const maxOf = (xs) => xs.reduce((a, b) => (b > a ? b : a));
 const minOf = (xs) => xs.reduce((a, b) => (b < a ? b : a));
+
+/**
+ * What a stored clearing outcome (`clearing.outcomes(slot)`, unwrapped) says traded:
+ * { price, volumeWh, zones: [{ zone, price, boughtWh, soldWh }] } with the hub price, or null
+ * without trade. Reads a split result and the one-price results of runtimes before market
+ * splitting (spec 101 and earlier), whose `zones` is empty.
+ */
+export function tradeOf(outcome) {
+  if (outcome.isSplit && outcome.asSplit.isTrade) {
+    const trade = outcome.asSplit.asTrade;
+    const zones = trade.zones.map((z) => ({
+      zone: z.zone.toNumber(), price: z.price.toBigInt(), boughtWh: z.boughtWh.toBigInt(), soldWh: z.soldWh.toBigInt(),
+    }));
+    return { price: trade.hubPrice.toBigInt(), volumeWh: zones.reduce((sum, z) => sum + z.boughtWh, 0n), zones };
+  }
+  if (outcome.isCleared && outcome.asCleared.isTrade) {
+    const trade = outcome.asCleared.asTrade;
+    return { price: trade.price.toBigInt(), volumeWh: trade.volumeWh.toBigInt(), zones: [] };
+  }
+  return null;
+}

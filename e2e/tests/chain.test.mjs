@@ -81,7 +81,7 @@ test('the runtime API MarketApi is in the metadata, documented, and decodes', as
   assert.ok(market, 'MarketApi is in the metadata');
   assert.ok(documented(market.docs));
   const methods = market.methods.map((m) => m.name.toString());
-  assert.deepEqual(methods.sort(), ['clearing', 'config', 'order_book', 'participant', 'position', 'settlement', 'slot', 'status']);
+  assert.deepEqual(methods.sort(), ['clearing', 'config', 'order_book', 'participant', 'position', 'settlement', 'slot', 'status', 'zones']);
   for (const method of market.methods) assert.ok(documented(method.docs), `MarketApi.${method.name} has docs`);
   const config = await api.call.marketApi.config();
   assert.equal(config.slotSecs.toNumber(), (await api.query.orders.configuration()).slotSecs.toNumber());

@@ -3,7 +3,7 @@
 // here independently; the deposits stay in the escrow until settlement.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { clearBook } from '../lib/auction.mjs';
+import { clearBook, tradeOf } from '../lib/auction.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
 
 const { ctx, test } = useNode();
@@ -52,11 +52,11 @@ test('the off-chain worker clears a slot at gate closure and the fills follow th
   }, 120_000, 1_000);
   const nowSecs = Date.now() / 1000;
   assert.ok(nowSecs < Number(slot) * slotSecs + 6, 'cleared before delivery (within a block of the start)');
-  const result = outcome.unwrap().asCleared;
-  assert.ok(result.isTrade, 'the book crossed');
-  const trade = result.asTrade;
-  assert.equal(trade.price.toBigInt(), expected.price);
-  assert.equal(trade.volumeWh.toBigInt(), expected.volumeWh);
+  const trade = tradeOf(outcome.unwrap());
+  assert.ok(trade, 'the book crossed');
+  assert.equal(trade.price, expected.price);
+  assert.equal(trade.volumeWh, expected.volumeWh);
+  assert.ok(trade.zones.every((zone) => zone.price === expected.price), 'one zone, one price');
 
   const cleared = await findEvent(api, (e) => api.events.clearing.SlotCleared.is(e) && e.data.slot.toBigInt() === slot);
   assert.ok(cleared, 'SlotCleared was emitted');

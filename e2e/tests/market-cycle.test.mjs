@@ -6,9 +6,10 @@
 // they had drawn their whole connection.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { clearBook } from '../lib/auction.mjs';
+import { clearBook, tradeOf } from '../lib/auction.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
+import { betweenWalks, deposited, escrowAddress, totalBalance } from '../lib/ledger.mjs';
 import { billsOf, operatorChange, settleParticipant, worthChange } from '../lib/settlement.mjs';
 
 const { ctx, test } = useNode();
@@ -31,28 +32,6 @@ const PLAN = {
 
 /** Calls a `market_*` RPC method; its JSON carries amounts of planck as decimal strings. */
 const rpc = (api, method, ...params) => api._rpcCore.provider.send(`market_${method}`, params);
-
-async function totalBalance(api, address) {
-  const { data } = await api.query.system.account(address);
-  return data.free.toBigInt() + data.reserved.toBigInt();
-}
-
-/** What `address`'s orders of `slot` deposited in the escrow, while the slot is unsettled. */
-async function deposited(api, slot, address) {
-  const record = await api.query.settlement.positions(slot, address);
-  if (record.isNone || record.unwrap().bill.isSome) return 0n;
-  return record.unwrap().deposit.toBigInt();
-}
-
-/** The state at the newest block in which no settlement walk is under way. */
-async function betweenWalks(api) {
-  let at;
-  await waitFor(async () => {
-    at = await api.at(await api.rpc.chain.getBlockHash());
-    return (await at.query.settlement.inProgress()).isNone;
-  }, 30_000, 500);
-  return at;
-}
 
 test('a slot goes from orders to settled bills, every planck accounted for', async () => {
   const { api } = ctx;
@@ -125,9 +104,9 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   // Matching and contract: the off-chain worker's result, checked against the rule.
   let outcome;
   await waitFor(async () => (outcome = await api.query.clearing.outcomes(slot)).isSome, 120_000, 1_000);
-  const trade = outcome.unwrap().asCleared.asTrade;
-  assert.equal(trade.price.toBigInt(), expected.price);
-  assert.equal(trade.volumeWh.toBigInt(), expected.volumeWh);
+  const trade = tradeOf(outcome.unwrap());
+  assert.equal(trade.price, expected.price);
+  assert.equal(trade.volumeWh, expected.volumeWh);
   const clearing = await rpc(api, 'clearing', Number(slot), 0);
   assert.deepEqual(clearing.clearing, { traded: { price: String(expected.price), volumeWh: Number(expected.volumeWh) } });
   for (const order of placed) {
@@ -255,10 +234,3 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   assert.deepEqual([seller.role, seller.status, seller.reputation, seller.debt], ['Producer', 'Approved', 490, '0']);
   assert.equal((await api.call.marketApi.participant(households.seller.pair.address)).unwrap().reputation.toNumber(), 490);
 });
-
-/** The escrow's address: the account of PalletId `wtl/mrkt` ("modl" ++ id, zero-padded). */
-function escrowAddress() {
-  const bytes = new Uint8Array(32);
-  bytes.set(new TextEncoder().encode('modlwtl/mrkt'));
-  return keyring.encodeAddress(bytes);
-}

@@ -68,7 +68,7 @@ test('four off-chain workers clear a slot: exactly one result is accepted, the s
   t.diagnostic(`off-chain workers that got their result into their pool: ${submitted.join(', ')}`);
   // A second result, the same one signed by anybody, is refused on chain with its reason.
   await assert.rejects(
-    submit(api, api.tx.clearing.submitResult(slot, outcome.unwrap().asCleared), keyring.addFromUri('//Eve')),
+    submit(api, api.tx.clearing.submitResult(slot, outcome.unwrap().asSplit), keyring.addFromUri('//Eve')),
     (error) => /clearing\.(AlreadyCleared|SlotStarted)/.test(error.message),
   );
 }));

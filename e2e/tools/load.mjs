@@ -179,7 +179,7 @@ export async function runLoad(api, { households = 200, slots: count = 1, dayAhea
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = keyring.addFromUri('//Alice');
   const people = await setupHouseholds(api, new Sender(api), {
-    specs: loadSpecs(keyring, households), operator: alice, funding: FUNDING, minFree: MIN_FREE, log,
+    specs: loadSpecs(keyring, households), operators: new Map([[0, alice]]), funding: FUNDING, minFree: MIN_FREE, log,
   });
   log(`admitted ${people.length} of ${households} households`);
   const raw = await api.query.orders.configuration();

@@ -8,17 +8,30 @@
 // exactly from the chain's integers; the price is empty for a slot without trade) and
 // DIR/market-report.svg (clearing price as a line on the left axis, traded volume as bars and
 // the imbalances, shortfall drawn from the grid and surplus spilled into it, as lines on the right
-// axis; zone 0's retail and feed-in tariffs for reference). DIR defaults to the current
-// directory. Prints the two paths.
+// axis; zone 0's retail and feed-in tariffs for reference). Where a congested link split a slot's
+// market, the CSV also has each zone's price and the congestion rent (from `clearing.outcomes`,
+// kept as long as the totals). DIR defaults to the current directory. Prints the two paths.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { tradeOf } from '../lib/auction.mjs';
 import { kwh, wtl, wtlPerKwh } from '../lib/units.mjs';
 
 export const CSV_COLUMNS = [
   'slot', 'start_utc', 'price_wtl_per_kwh', 'volume_kwh', 'participants', 'shortfall_kwh', 'surplus_kwh',
   'grid_fees_wtl', 'imbalance_charges_wtl', 'imbalance_credits_wtl', 'penalties_wtl', 'missing_readings', 'debt_wtl',
+  'zone_prices_wtl_per_kwh', 'congestion_rent_wtl',
 ];
+
+/** A split slot's zones priced off the hub, and its congestion rent `Σ (hub − zone) · export`. */
+export function splitOf(trade) {
+  const split = (trade?.zones ?? []).filter((z) => z.price !== trade.price);
+  const rent = (trade?.zones ?? []).reduce((sum, z) => {
+    const exported = z.soldWh - z.boughtWh;
+    return sum + (exported > 0n ? (trade.price - z.price) * exported : (z.price - trade.price) * -exported);
+  }, 0n);
+  return { zones: split, congestionRent: rent };
+}
 
 function parseArgs(argv) {
   const options = { ws: 'ws://127.0.0.1:9944', out: '.' };
@@ -34,6 +47,9 @@ function parseArgs(argv) {
 
 /** Every settled slot's totals, sorted by slot: BigInt amounts, numbers for counts. */
 export async function readSlotTotals(api) {
+  const outcomes = new Map((await api.query.clearing.outcomes.entries())
+    .filter(([, value]) => value.isSome)
+    .map(([key, value]) => [key.args[0].toBigInt(), splitOf(tradeOf(value.unwrap()))]));
   const entries = await api.query.settlement.slotTotalsOf.entries();
   const rows = entries.filter(([, value]) => value.isSome).map(([key, value]) => {
     const t = value.unwrap();
@@ -50,6 +66,7 @@ export async function readSlotTotals(api) {
       penalties: t.penalties.toBigInt(),
       missingReadings: t.missingReadings.toNumber(),
       debt: t.debt.toBigInt(),
+      split: outcomes.get(key.args[0].toBigInt()) ?? { zones: [], congestionRent: 0n },
     };
   });
   return rows.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
@@ -68,6 +85,7 @@ export function toCsv(rows, slotSecs) {
       r.slot, slotStartUtc(r.slot, slotSecs), r.volumeWh > 0n ? wtlPerKwh(r.price) : '', kwh(r.volumeWh), r.participants,
       kwh(r.shortfallWh), kwh(r.surplusWh), wtl(r.gridFees), wtl(r.imbalanceCharges), wtl(r.imbalanceCredits),
       wtl(r.penalties), r.missingReadings, wtl(r.debt),
+      (r.split?.zones ?? []).map((z) => `${z.zone}=${wtlPerKwh(z.price)}`).join(' '), wtl(r.split?.congestionRent ?? 0n),
     ].join(','));
   }
   return `${lines.join('\n')}\n`;

@@ -7,7 +7,10 @@
 // Households: the five dev households (Bob, Charlie, Dave, Eve, Ferdie) and, for N > 5, N - 5
 // new ones, `//Wattle//household//<i>` with meter `//Wattle//household//<i>//meter`, in a mix
 // of consumers, prosumers with rooftop PV and a few producers, funded (1,000 WTL), registered and
-// approved by Alice, zone 0's operator; a second run reuses them. Default N = 5.
+// approved by their zone's operator; a second run reuses them. Default N = 5. The new consumers
+// live in zone 0 (the town, Alice's); on the dev chain the prosumers and producers live in zone 1
+// (the suburb, `//Wattle//suburb`'s), whose tight link congests when its PV peaks at midday: the
+// slot's line then shows the suburb's own price and the congestion rent.
 //
 // Each slot stands for a time of day on a compressed clock: one simulated day in M real minutes
 // (default 96, so a one-minute dev slot is 15 simulated minutes). A household's load has a base,
@@ -17,7 +20,8 @@
 // retail tariffs. After the slot, every meter reports: a household with a contract follows it
 // (its battery and flexible loads absorb the difference), one without draws from or spills to
 // the grid what it forecast; a few % of noise, sometimes a larger deviation, and now and then a
-// meter that does not report. Alice relays the signed readings in one batch per slot. Scale and
+// meter that does not report. Each zone's operator relays its signed readings in one batch per
+// slot. Scale and
 // noise come from a PRNG seeded with S (default 1) and the slot, so a run is reproducible.
 //
 // One line per slot once it is settled: orders, clearing price and volume, readings, and the
@@ -31,6 +35,10 @@ import { submit } from '../lib/node.mjs';
 import { WTL, kwh, wtl, wtlPerKwh } from '../lib/units.mjs';
 
 export const DEV_HOUSEHOLDS = ['Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+/** The dev chain's zones and the keys of their operators. */
+export const TOWN = 0;
+export const SUBURB = 1;
+export const OPERATOR_URIS = new Map([[TOWN, '//Alice'], [SUBURB, '//Wattle//suburb']]);
 /** Roles of the new households, in turn: half consumers, most of the rest prosumers. */
 export const ROLE_MIX = ['Consumer', 'Prosumer', 'Consumer', 'Prosumer', 'Consumer', 'Prosumer', 'Producer', 'Consumer', 'Prosumer', 'Consumer'];
 export const FUNDING = 1_000n * WTL;
@@ -234,8 +242,11 @@ export function meterReading(household, energy, contractedNetWh, { seed = 1, slo
   };
 }
 
-/** The households of a community of `n`: the dev ones first, then `//Wattle//household//<i>`. */
-export function householdSpecs(n) {
+/**
+ * The households of a community of `n`: the dev ones first, then `//Wattle//household//<i>`, the
+ * consumers in the town and the others in `pvZone` (the suburb by default).
+ */
+export function householdSpecs(n, { pvZone = SUBURB } = {}) {
   const specs = [];
   for (let i = 0; i < n; i++) {
     if (i < DEV_HOUSEHOLDS.length) {
@@ -248,7 +259,8 @@ export function householdSpecs(n) {
         : role === 'Prosumer' ? 8_000 + 1_000 * (k % 5)
           : 15_000 + 5_000 * (k % 3);
       const uri = `//Wattle//household//${k}`;
-      specs.push({ key: `household-${k}`, name: `household ${k}`, uri, meterUri: `${uri}//meter`, role, maxPowerW, dev: false });
+      const zone = role === 'Consumer' ? TOWN : pvZone;
+      specs.push({ key: `household-${k}`, name: `household ${k}`, uri, meterUri: `${uri}//meter`, role, maxPowerW, zone, dev: false });
     }
   }
   return specs;
@@ -316,18 +328,34 @@ export class Sender {
 }
 
 /**
+ * The operator key of each zone of the chain that the simulator knows, Alice's for the town: a
+ * chain without the suburb puts its households in the town.
+ */
+export async function zoneOperators(api, keyring) {
+  const operators = new Map();
+  for (const [zone, uri] of OPERATOR_URIS) {
+    const pair = keyring.addFromUri(uri);
+    const info = await api.query.participants.zones(zone);
+    if (info.isSome && info.unwrap().operator.toString() === pair.address) operators.set(zone, pair);
+  }
+  return operators;
+}
+
+/**
  * Brings the community onto the chain: funds, registers and approves the new households that
- * need it (Alice's transactions together, with explicit nonces), and returns every approved
- * household with its keys, role and connection as the chain has them. The households are
- * `householdSpecs(households)` unless `specs` are given (same shape).
+ * need it (each operator's transactions together, with explicit nonces), and returns every
+ * approved household with its keys, role, zone and connection as the chain has them. The
+ * households are `householdSpecs(households)` unless `specs` are given (same shape); `operators`
+ * maps each zone to its operator's key (Alice, who also funds, for zone 0).
  */
 export async function setupHouseholds(api, sender, {
-  households = 5, specs: given, seed = 1, operator, funding = FUNDING, minFree = MIN_FREE, log = console.log,
+  households = 5, specs: given, seed = 1, operators, funding = FUNDING, minFree = MIN_FREE, log = console.log,
 } = {}) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const alice = operator ?? keyring.addFromUri('//Alice');
-  const zone = 0;
-  const specs = (given ?? householdSpecs(households)).map((spec) => {
+  const operatorOf = operators ?? await zoneOperators(api, keyring);
+  const alice = operatorOf.get(TOWN);
+  const pvZone = operatorOf.has(SUBURB) ? SUBURB : TOWN;
+  const specs = (given ?? householdSpecs(households, { pvZone })).map((spec) => {
     // Specs may bring their key pairs: deriving each from its URI runs the dev phrase's key
     // stretching every time, which for thousands of households blocks the client for minutes.
     const pair = spec.pair ?? keyring.addFromUri(spec.uri);
@@ -355,14 +383,15 @@ export async function setupHouseholds(api, sender, {
       sender.send(api.tx.balances.transferKeepAlive(s.address, funding), alice, `fund ${s.name}`))), toFund);
     log(`setup: ${plural(toRegister.length, 'household')} register (${listed(toRegister.map((s) => `${s.name} ${s.role} ${s.maxPowerW / 1000} kW`))})`);
     report('registration of', await Promise.allSettled(toRegister.map((s) =>
-      sender.send(api.tx.participants.register(s.role, zone, s.meter.publicKey, s.maxPowerW), s.pair, `register ${s.name}`))), toRegister);
+      sender.send(api.tx.participants.register(s.role, s.zone ?? TOWN, s.meter.publicKey, s.maxPowerW), s.pair, `register ${s.name}`))), toRegister);
     known = await records();
   }
   const pending = specs.filter((_, i) => known[i]?.status.isPending);
   if (pending.length > 0) {
-    log(`setup: Alice approves ${plural(pending.length, 'household')}`);
+    log(`setup: their operators approve ${plural(pending.length, 'household')}`);
+    const operatorFor = (s) => operatorOf.get(known[specs.indexOf(s)].zone.toNumber()) ?? alice;
     report('approval of', await Promise.allSettled(pending.map((s) =>
-      sender.send(api.tx.participants.approve(s.address), alice, `approve ${s.name}`))), pending);
+      sender.send(api.tx.participants.approve(s.address), operatorFor(s), `approve ${s.name}`))), pending);
     known = await records();
   }
 
@@ -414,6 +443,10 @@ export function slotLine(entry) {
   else if (!entry.cleared) parts.push('not cleared');
   else if (entry.cleared.volumeWh === 0n) parts.push('cleared: no trade');
   else parts.push(`cleared ${entry.cleared.volumeWh} Wh at ${wtlPerKwh(entry.cleared.price)} WTL/kWh`);
+  if (entry.cleared?.split?.length) {
+    const zones = entry.cleared.split.map((z) => `zone ${z.zone} at ${wtlPerKwh(z.price)} (${z.netExportWh > 0n ? 'export' : 'import'} ${kwh(z.netExportWh < 0n ? -z.netExportWh : z.netExportWh)} kWh, capped)`);
+    parts.push(`split: ${zones.join(', ')}, congestion rent ${wtl(entry.cleared.congestionRent)} WTL`);
+  }
   if (entry.readings) parts.push(`meters ${entry.readings.recorded} read, ${entry.readings.silent} silent${entry.readings.rejected ? `, ${entry.readings.rejected} rejected` : ''}`);
   else parts.push('no readings sent');
   const t = entry.totals;
@@ -438,7 +471,7 @@ export async function runSimulator(api, options = {}) {
   const debug = opts.verbose ? log : () => {};
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const operator = keyring.addFromUri('//Alice');
+  const operators = await zoneOperators(api, keyring);
   const sender = new Sender(api);
   const config = await api.query.orders.configuration();
   const slotSecs = config.slotSecs.toNumber();
@@ -451,7 +484,7 @@ export async function runSimulator(api, options = {}) {
   const marginSecs = 12; // two blocks before gate closure
   const blockSecs = 6;
 
-  const households = await setupHouseholds(api, sender, { households: opts.households, seed, operator, log });
+  const households = await setupHouseholds(api, sender, { households: opts.households, seed, operators, log });
   const tariffsOf = new Map();
   for (const zone of new Set(households.map((h) => h.zone))) {
     const t = (await api.query.participants.zones(zone)).unwrap().tariffs;
@@ -531,10 +564,13 @@ export async function runSimulator(api, options = {}) {
     }));
     entry.readings = { sent: readings.length, recorded: 0, rejected: 0, silent };
     readings.sort((a, b) => a.h.key.localeCompare(b.h.key));
-    const signed = readings.map(({ h, reading }) =>
-      signReading(h.meter, genesisHash, h.address, entry.slot, reading.importedWh, reading.exportedWh));
-    for (let i = 0; i < signed.length; i += READINGS_PER_BATCH) {
-      const batch = signed.slice(i, i + READINGS_PER_BATCH);
+    const batches = [];
+    for (const [zone, operator] of operators) {
+      const signed = readings.filter(({ h }) => h.zone === zone).map(({ h, reading }) =>
+        signReading(h.meter, genesisHash, h.address, entry.slot, reading.importedWh, reading.exportedWh));
+      for (let i = 0; i < signed.length; i += READINGS_PER_BATCH) batches.push([operator, signed.slice(i, i + READINGS_PER_BATCH)]);
+    }
+    for (const [operator, batch] of batches) {
       const { events } = await sender.send(api.tx.metering.submitReadings(batch), operator, `readings of slot ${entry.slot}`);
       for (const { event } of events) {
         if (api.events.metering.ReadingRecorded.is(event)) entry.readings.recorded++;
@@ -589,8 +625,17 @@ export async function runSimulator(api, options = {}) {
         if (api.events.clearing.SlotCleared.is(event)) {
           const entry = slots.get(event.data.slot.toNumber());
           if (!entry) continue;
-          entry.cleared = { price: event.data.price.toBigInt(), volumeWh: event.data.volumeWh.toBigInt() };
+          entry.cleared = { ...entry.cleared, price: event.data.price.toBigInt(), volumeWh: event.data.volumeWh.toBigInt() };
           debug(`slot ${entry.slot}: cleared ${entry.cleared.volumeWh} Wh at ${wtlPerKwh(entry.cleared.price)} WTL/kWh`);
+        } else if (api.events.clearing.MarketSplit?.is(event)) {
+          const entry = slots.get(event.data.slot.toNumber());
+          if (!entry) continue;
+          entry.cleared = {
+            ...entry.cleared,
+            split: event.data.zones.filter((z) => !z.price.eq(event.data.hubPrice))
+              .map((z) => ({ zone: z.zone.toNumber(), price: z.price.toBigInt(), netExportWh: z.soldWh.toBigInt() - z.boughtWh.toBigInt() })),
+            congestionRent: event.data.congestionRent.toBigInt(),
+          };
         } else if (api.events.clearing.SlotVoided.is(event)) {
           const entry = slots.get(event.data.slot.toNumber());
           if (entry) entry.voided = true;

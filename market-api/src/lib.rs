@@ -12,7 +12,9 @@ use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 pub use wattle_double_auction::{OrderId, Side};
 use wattle_primitives::balance_string;
-pub use wattle_primitives::{Balance, EnergyWh, MarketConfig, ParticipantInfo, Slot, SlotPhase};
+pub use wattle_primitives::{
+	Balance, EnergyWh, MarketConfig, ParticipantInfo, Slot, SlotPhase, ZoneId,
+};
 
 /// The market's clock now.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -188,6 +190,46 @@ pub struct SlotSettlement {
 	pub totals: Option<SlotTotals>,
 }
 
+/// One zone of a slot: its link's caps and, once cleared, its price and flows.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZoneView {
+	/// The zone.
+	pub zone: ZoneId,
+	/// The most it may export, net, in the slot, Wh; `None` if its link is unbounded.
+	pub export_cap_wh: Option<EnergyWh>,
+	/// The most it may import, net, in the slot, Wh; `None` if its link is unbounded.
+	pub import_cap_wh: Option<EnergyWh>,
+	/// The price its buyers pay and its sellers receive, planck per Wh, once the slot traded.
+	#[serde(with = "balance_string::option")]
+	pub price: Option<Balance>,
+	/// Energy its bids bought, Wh.
+	pub bought_wh: EnergyWh,
+	/// Energy its asks sold, Wh.
+	pub sold_wh: EnergyWh,
+	/// What it sent to the hub, Wh: sold minus bought (negative when it imports).
+	pub net_export_wh: i64,
+	/// The congestion rent its link earned, planck: `(hub price − price) · net export`.
+	#[serde(with = "balance_string")]
+	pub congestion_rent: Balance,
+}
+
+/// A slot's zones: the hub price, every zone's caps, price and flows, and the congestion rent.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZonesView {
+	/// The slot.
+	pub slot: Slot,
+	/// The hub's price, planck per Wh: that of every zone whose link is not congested.
+	#[serde(with = "balance_string::option")]
+	pub hub_price: Option<Balance>,
+	/// The slot's congestion rent, planck: what its buyers paid beyond what its sellers got.
+	#[serde(with = "balance_string")]
+	pub congestion_rent: Balance,
+	/// Every zone, in ascending zone order.
+	pub zones: Vec<ZoneView>,
+}
+
 sp_api::decl_runtime_apis! {
 	/// The Wattle market: its rules, clock, books, clearing, participants and settlement.
 	pub trait MarketApi<AccountId> where AccountId: Codec {
@@ -208,5 +250,8 @@ sp_api::decl_runtime_apis! {
 		fn position(slot: Slot, who: AccountId) -> PositionView;
 		/// `slot`'s settlement and totals.
 		fn settlement(slot: Slot) -> SlotSettlement;
+		/// `slot`'s zones: each link's caps for the slot and, once cleared, each zone's price
+		/// and flows, the hub price and the congestion rent.
+		fn zones(slot: Slot) -> ZonesView;
 	}
 }

@@ -13,7 +13,7 @@ use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 use wattle_market_api::{
 	ClearingView, MarketApi, MarketConfig, MarketStatus, OrderBookView, ParticipantInfo,
-	PositionView, Slot, SlotSettlement, SlotStatus,
+	PositionView, Slot, SlotSettlement, SlotStatus, ZonesView,
 };
 
 /// How many price levels a side `market_orderBook` returns when not told.
@@ -74,6 +74,11 @@ pub trait MarketRpc<BlockHash, AccountId> {
 	/// A slot's settlement and totals.
 	#[method(name = "settlement")]
 	fn settlement(&self, slot: Slot, at: Option<BlockHash>) -> RpcResult<SlotSettlement>;
+
+	/// A slot's zones: each link's caps, and once cleared each zone's price and flows, the hub
+	/// price and the congestion rent.
+	#[method(name = "zones")]
+	fn zones(&self, slot: Slot, at: Option<BlockHash>) -> RpcResult<ZonesView>;
 }
 
 /// Serves [`MarketRpcServer`] from a client's runtime API.
@@ -160,6 +165,10 @@ where
 
 	fn settlement(&self, slot: Slot, at: Option<Block::Hash>) -> RpcResult<SlotSettlement> {
 		self.client.runtime_api().settlement(self.at(at), slot).map_err(runtime_error)
+	}
+
+	fn zones(&self, slot: Slot, at: Option<Block::Hash>) -> RpcResult<ZonesView> {
+		self.client.runtime_api().zones(self.at(at), slot).map_err(runtime_error)
 	}
 }
 

@@ -29,3 +29,26 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D
 	}
 	deserializer.deserialize_any(Planck)
 }
+
+/// The same for an optional amount: a decimal string or `null`.
+pub mod option {
+	use serde::{Deserialize, Deserializer, Serializer};
+
+	pub fn serialize<S: Serializer>(
+		value: &Option<u128>,
+		serializer: S,
+	) -> Result<S::Ok, S::Error> {
+		match value {
+			Some(value) => super::serialize(value, serializer),
+			None => serializer.serialize_none(),
+		}
+	}
+
+	pub fn deserialize<'de, D: Deserializer<'de>>(
+		deserializer: D,
+	) -> Result<Option<u128>, D::Error> {
+		#[derive(Deserialize)]
+		struct Planck(#[serde(with = "super")] u128);
+		Ok(Option::<Planck>::deserialize(deserializer)?.map(|planck| planck.0))
+	}
+}

@@ -1,11 +1,12 @@
 //! How the market pallets see each other's part of a slot: the order book (pallet `orders`),
 //! the clearing outcomes (pallet `clearing`) and each household's record of the slot (pallet
 //! `settlement`), into which its orders and its meter reading are written.
+use crate::ClearedPrices;
 use crate::{Balance, EnergyWh, Slot, ZoneId};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use wattle_double_auction::{Clearing, Order, OrderId};
+use wattle_double_auction::{Clearing, Order, OrderId, ZonedOrder};
 
 /// Bits of an [`OrderId`] below its slot: an order's id is `slot << ORDER_SEQ_BITS | seq`, with
 /// `seq` its place among the slot's orders. Ids increase with placement within a slot (what the
@@ -85,8 +86,8 @@ pub trait OrderBook {
 	fn pages(slot: Slot) -> u32;
 	/// Orders in the slot's book.
 	fn open_orders(slot: Slot) -> u32;
-	/// Page `page` of the slot's book.
-	fn page(slot: Slot, page: u32) -> Vec<Order>;
+	/// Page `page` of the slot's book, each order with its household's zone.
+	fn page(slot: Slot, page: u32) -> Vec<ZonedOrder>;
 	/// Forgets the last page of the slot's book, and the book itself with its first page.
 	/// Returns the pages left.
 	fn prune_last_page(slot: Slot) -> u32;
@@ -149,14 +150,14 @@ pub trait SlotLedger<AccountId> {
 }
 
 /// Where a slot's clearing stands, as settlement needs it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum ClearingState {
 	/// Not cleared or voided yet.
 	Pending,
 	/// Final and without trades: voided, not crossing, or without orders.
 	NoTrade,
-	/// Every order's fill follows from this result (`wattle_double_auction::fill_of`).
-	Traded(Clearing),
+	/// Every order's fill follows from these prices ([`ClearedPrices::fill_of`]).
+	Traded(ClearedPrices),
 }
 
 /// The clearing outcomes (pallet `clearing`).
@@ -202,7 +203,7 @@ impl OrderBook for () {
 	fn open_orders(_: Slot) -> u32 {
 		0
 	}
-	fn page(_: Slot, _: u32) -> Vec<Order> {
+	fn page(_: Slot, _: u32) -> Vec<ZonedOrder> {
 		Vec::new()
 	}
 	fn prune_last_page(_: Slot) -> u32 {

@@ -10,10 +10,12 @@ extern crate alloc;
 mod admission;
 pub mod balance_string;
 mod book;
+mod grid;
 mod market;
 
 pub use admission::*;
 pub use book::*;
+pub use grid::*;
 pub use market::*;
 
 /// Money, in planck. 1 WTL = 10^12 planck.

@@ -298,6 +298,10 @@ impl_runtime_apis! {
 		fn settlement(slot: wattle_primitives::Slot) -> wattle_market_api::SlotSettlement {
 			crate::market_view::settlement(slot)
 		}
+
+		fn zones(slot: wattle_primitives::Slot) -> wattle_market_api::ZonesView {
+			crate::market_view::zones(slot)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -1,6 +1,8 @@
 //! Genesis presets: `development` (what `--dev` starts) and `local_testnet` (four validators).
 //! Both start the same market: zone 0 ("dev-feeder") operated by Alice, who is also its metering
-//! oracle and sudo, and five approved households.
+//! oracle and sudo, with five approved households and an unbounded link to the hub; and zone 1
+//! ("dev-suburb"), operated by `//Wattle//suburb`, behind a tight link, where the simulator's
+//! rooftop PV congests the export at midday and splits the market.
 
 use crate::{
 	AccountId, Balance, BalancesConfig, OrdersConfig, ParticipantsConfig, RuntimeGenesisConfig,
@@ -32,6 +34,18 @@ const HOUSEHOLDS: [Sr25519Keyring; 6] = [
 
 /// The dev market's zone: a feeder operated by Alice.
 pub const DEV_ZONE: ZoneId = 0;
+
+/// The dev market's second zone: a suburb of rooftop PV behind a tight link.
+pub const SUBURB_ZONE: ZoneId = 1;
+
+/// The suburb's operator, the sr25519 key of `//Wattle//suburb` (written out because the
+/// runtime cannot derive keys; a test checks the derivation).
+pub const SUBURB_OPERATOR: [u8; 32] =
+	hex!("685aa00ef9fd2f0729f3e6737842901da41b3eaa23e4ca3b9ae1cf83f92f480d");
+
+/// The suburb link's caps each way, Wh per slot (9 kW over a one-minute dev slot): what the
+/// simulator's suburb rooftop PV exceeds around noon.
+pub const SUBURB_LINK_WH: u64 = 150;
 
 /// The dev households: who, role, meter key (the sr25519 public key of `//<Name>//meter`, written
 /// out because the runtime cannot derive keys; a test checks the derivation), connection in W.
@@ -106,8 +120,12 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 		},
 		sudo: SudoConfig { key: Some(root) },
 		participants: ParticipantsConfig {
-			zones: vec![(DEV_ZONE, operator.clone(), dev_tariffs())],
+			zones: vec![
+				(DEV_ZONE, operator.clone(), dev_tariffs()),
+				(SUBURB_ZONE, suburb_operator(), dev_tariffs()),
+			],
 			oracles: vec![(DEV_ZONE, operator)],
+			links: vec![(SUBURB_ZONE, SUBURB_LINK_WH, SUBURB_LINK_WH)],
 			participants: dev_households()
 				.into_iter()
 				.map(|(who, role, meter, max_power_w)| {
@@ -125,8 +143,13 @@ fn genesis(validators: &[Sr25519Keyring], endowed: Vec<AccountId>, root: Account
 	})
 }
 
+fn suburb_operator() -> AccountId {
+	AccountId::from(SUBURB_OPERATOR)
+}
+
+/// The dev accounts, funded: the households and the suburb's operator.
 fn households() -> Vec<AccountId> {
-	HOUSEHOLDS.iter().map(|who| who.to_account_id()).collect()
+	HOUSEHOLDS.iter().map(|who| who.to_account_id()).chain([suburb_operator()]).collect()
 }
 
 /// `--dev`: Alice alone produces and finalizes blocks and is sudo.
@@ -174,6 +197,12 @@ pub fn preset_names() -> Vec<PresetId> {
 mod tests {
 	use super::*;
 	use sp_core::Pair;
+
+	#[test]
+	fn the_suburb_operator_is_the_derivation_the_tools_sign_with() {
+		let derived = sr25519::Pair::from_string("//Wattle//suburb", None).unwrap().public();
+		assert_eq!(derived.0, SUBURB_OPERATOR);
+	}
 
 	#[test]
 	fn dev_meter_keys_are_the_meter_derivations_of_each_household() {

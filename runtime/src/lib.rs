@@ -71,7 +71,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("wattle"),
 	impl_name: alloc::borrow::Cow::Borrowed("wattle-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -152,7 +152,14 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// The storage migrations of this runtime, run once at the upgrade to it (each is versioned,
 /// so a chain already migrated skips it). 101: participants carry `billed_from`.
 #[allow(unused_parens)]
-type Migrations = (pallet_participants::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_participants::migrations::v1::MigrateToV1<Runtime>,
+	// Spec 102, market splitting (issue 16): every zone linked to the hub, every order of a
+	// book with its zone, the walk in progress with prices per zone.
+	pallet_participants::migrations::v2::MigrateToV2<Runtime>,
+	pallet_orders::migrations::v1::MigrateToV1<Runtime>,
+	pallet_settlement::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

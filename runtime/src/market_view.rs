@@ -1,14 +1,13 @@
 //! What the runtime API `MarketApi` returns: the market pallets' state read as client views.
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
-use pallet_clearing::{ClearingResult, Outcome};
-use wattle_double_auction::fill_of;
+use pallet_clearing::{ClearingResult, Outcome, SplitResult};
 use wattle_market_api::{
 	ClearingView, MarketStatus, OrderBookView, OrderFill, OrderView, PositionView, PriceLevel,
-	Side, SlotClearing, SlotSettlement, SlotStatus,
+	Side, SlotClearing, SlotSettlement, SlotStatus, ZoneView, ZonesView,
 };
 use wattle_primitives::{
-	order_deposit, Balance, ClearedSlots, ClearingState, EnergyWh, MarketClock, OrderBook, Slot,
-	SlotPhase,
+	order_deposit, Balance, ClearedPrices, ClearedSlots, ClearingState, EnergyWh, GridLinks,
+	MarketClock, OrderBook, Slot, SlotPhase,
 };
 
 use crate::{AccountId, Clearing, Orders, Runtime};
@@ -37,7 +36,11 @@ fn clearing_of(slot: Slot) -> SlotClearing {
 		Some(Outcome::Cleared(ClearingResult::Trade(clearing))) => {
 			SlotClearing::Traded { price: clearing.price, volume_wh: clearing.volume_wh.get() }
 		},
-		Some(Outcome::Cleared(ClearingResult::NoTrade)) => SlotClearing::NoTrade,
+		Some(Outcome::Split(SplitResult::Trade(clearing))) => {
+			SlotClearing::Traded { price: clearing.hub_price, volume_wh: clearing.volume_wh() }
+		},
+		Some(Outcome::Cleared(ClearingResult::NoTrade))
+		| Some(Outcome::Split(SplitResult::NoTrade)) => SlotClearing::NoTrade,
 		Some(Outcome::Voided) => SlotClearing::Voided,
 		None if is_settled(slot) => SlotClearing::Settled,
 		None => SlotClearing::Pending,
@@ -63,13 +66,22 @@ type Record = pallet_settlement::SlotRecord<
 	<Runtime as pallet_settlement::Config>::MaxOrdersPerAccountPerSlot,
 >;
 
-/// The result every order's fill of `slot` follows from, once the slot's clearing is final.
-fn final_result(slot: Slot) -> Option<ClearingResult> {
+/// The prices every order's fill of `slot` follows from, once the slot's clearing is final:
+/// `Some(None)` if nothing trades.
+fn final_result(slot: Slot) -> Option<Option<ClearedPrices>> {
 	match <Clearing as ClearedSlots>::clearing_state(slot) {
 		ClearingState::Pending => None,
-		ClearingState::NoTrade => Some(ClearingResult::NoTrade),
-		ClearingState::Traded(clearing) => Some(ClearingResult::Trade(clearing)),
+		ClearingState::NoTrade => Some(None),
+		ClearingState::Traded(prices) => Some(Some(prices)),
 	}
+}
+
+fn fill_under(
+	result: &Option<ClearedPrices>,
+	zone: wattle_primitives::ZoneId,
+	order: &wattle_double_auction::Order,
+) -> EnergyWh {
+	result.as_ref().map_or(0, |prices| prices.fill_of(zone, order))
 }
 
 fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
@@ -83,7 +95,7 @@ fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
 			energy_wh: order.energy_wh,
 			price: order.price,
 			held: order_deposit(order, record.grid_fee, record.collateral).unwrap_or_default(),
-			cleared_wh: result.as_ref().map(|result| fill_of(order, result)),
+			cleared_wh: result.as_ref().map(|result| fill_under(result, record.zone, order)),
 		})
 		.collect()
 }
@@ -96,7 +108,7 @@ pub fn order_book(slot: Slot, who: Option<AccountId>, max_levels: u32) -> OrderB
 	let mut bids: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
 	let mut asks: BTreeMap<Balance, (EnergyWh, u32)> = BTreeMap::new();
 	for page in 0..<Orders as OrderBook>::pages(slot) {
-		for entry in <Orders as OrderBook>::page(slot, page) {
+		for entry in <Orders as OrderBook>::page(slot, page).into_iter().map(|line| line.order) {
 			let side = if entry.side == Side::Buy { &mut bids } else { &mut asks };
 			let level = side.entry(entry.price).or_default();
 			level.0 = level.0.saturating_add(entry.energy_wh);
@@ -125,7 +137,7 @@ pub fn clearing(slot: Slot, page: u32) -> ClearingView<AccountId> {
 		.into_iter()
 		.map(|line| OrderFill {
 			id: line.order.id,
-			fill_wh: result.as_ref().map_or(0, |result| fill_of(&line.order, result)),
+			fill_wh: result.as_ref().map_or(0, |result| fill_under(result, line.zone, &line.order)),
 			owner: Some(line.owner),
 			side: line.order.side,
 			energy_wh: line.order.energy_wh,
@@ -180,5 +192,48 @@ pub fn settlement(slot: Slot) -> SlotSettlement {
 		in_progress: pallet_settlement::InProgress::<Runtime>::get()
 			.is_some_and(|progress| progress.slot == slot),
 		totals: pallet_settlement::SlotTotalsOf::<Runtime>::get(slot),
+	}
+}
+
+pub fn zones(slot: Slot) -> ZonesView {
+	let links = <crate::Participants as GridLinks>::links(slot);
+	let split = match pallet_clearing::Outcomes::<Runtime>::get(slot) {
+		Some(Outcome::Split(SplitResult::Trade(split))) => Some(split),
+		_ => None,
+	};
+	let single_price = match pallet_clearing::Outcomes::<Runtime>::get(slot) {
+		Some(Outcome::Cleared(ClearingResult::Trade(clearing))) => Some(clearing.price),
+		_ => None,
+	};
+	let cap = |cap: EnergyWh| (cap != EnergyWh::MAX).then_some(cap);
+	let zones = links
+		.iter()
+		.map(|link| {
+			let cleared = split.as_ref().and_then(|split| split.zone(link.zone));
+			let congestion_rent = match (&split, cleared) {
+				(Some(split), Some(zone)) => {
+					wattle_double_auction::SplitClearing::congestion_rent_of(zone, split.hub_price)
+				},
+				_ => 0,
+			};
+			ZoneView {
+				zone: link.zone,
+				export_cap_wh: cap(link.export_cap_wh),
+				import_cap_wh: cap(link.import_cap_wh),
+				price: cleared.map(|zone| zone.price).or(single_price),
+				bought_wh: cleared.map_or(0, |zone| zone.bought_wh),
+				sold_wh: cleared.map_or(0, |zone| zone.sold_wh),
+				net_export_wh: cleared.map_or(0, |zone| {
+					zone.net_export_wh().clamp(i64::MIN as i128, i64::MAX as i128) as i64
+				}),
+				congestion_rent,
+			}
+		})
+		.collect();
+	ZonesView {
+		slot,
+		hub_price: split.as_ref().map(|split| split.hub_price).or(single_price),
+		congestion_rent: split.as_ref().map_or(0, |split| split.congestion_rent()),
+		zones,
 	}
 }

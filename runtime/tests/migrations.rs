@@ -43,7 +43,7 @@ fn held() -> u128 {
 }
 
 #[test]
-fn the_upgrade_from_spec_100_gives_every_participant_billed_from_once_and_keeps_every_planck() {
+fn the_upgrade_from_spec_100_migrates_participants_links_and_books_once_and_keeps_every_planck() {
 	snapshot().execute_with(|| {
 		assert_eq!(Participants::on_chain_storage_version(), 0, "the snapshot is of version 0");
 		let participants = registry_keys().len();
@@ -53,9 +53,28 @@ fn the_upgrade_from_spec_100_gives_every_participant_billed_from_once_and_keeps_
 		let escrow = Balances::total_balance(&Settlement::escrow_account());
 		assert!(escrow > Balances::minimum_balance(), "open orders have deposits in the escrow");
 
+		let book_pages = pallet_orders::SlotBook::<Runtime>::iter_keys().count();
+		assert!(book_pages > 0, "the snapshot has open orders");
+
 		Executive::execute_on_runtime_upgrade();
 
-		assert_eq!(Participants::on_chain_storage_version(), 1);
+		assert_eq!(Participants::on_chain_storage_version(), 2);
+		assert_eq!(Orders::on_chain_storage_version(), 1);
+		assert_eq!(Settlement::on_chain_storage_version(), 1);
+		assert_eq!(
+			Participants::links(0),
+			vec![wattle_primitives::ZoneLink::unbounded(0)],
+			"the dev zone is linked to the hub, unbounded"
+		);
+		// Every page of every book decodes with its orders' zones, those of their households.
+		let pages: Vec<_> = pallet_orders::SlotBook::<Runtime>::iter().collect();
+		assert_eq!(pages.len(), book_pages, "every page decodes as version 1");
+		for (_, _, lines) in pages {
+			for line in lines {
+				let owner = pallet_participants::Registry::<Runtime>::get(&line.owner).unwrap();
+				assert_eq!(line.zone, owner.zone);
+			}
+		}
 		let billed_from = Orders::current_slot() + 1;
 		let migrated: Vec<_> = pallet_participants::Registry::<Runtime>::iter().collect();
 		assert_eq!(migrated.len(), participants, "every participant decodes as version 1");

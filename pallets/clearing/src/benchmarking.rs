@@ -1,13 +1,13 @@
 //! Benchmarks: verifying and storing a result for books of 1 to 196 pages (512 orders a page:
 //! up to 100,000 orders), clearing on chain and voiding. Accepting a result writes nothing per
-//! order: every fill follows from the O(1) result.
+//! order: every fill follows from the O(zones) result.
 //! Their tests run with the unit tests; `scripts/benchmark.sh` turns them into `weights.rs`.
 use super::*;
 use crate::pallet::{Call, Config, Outcomes, Pallet};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
-use wattle_double_auction::clear;
-use wattle_primitives::{BookFixtures, MarketClock, OrderBook, Slot};
+use wattle_double_auction::clear_split;
+use wattle_primitives::{BookFixtures, GridLinks, MarketClock, OrderBook, Slot};
 
 const SLOT: Slot = 1_000;
 
@@ -17,8 +17,8 @@ fn before_start<T: Config>(secs_before_start: u64) {
 	T::Clock::set_now_secs(start.saturating_sub(secs_before_start));
 }
 
-fn book_result<T: Config>() -> ClearingResult {
-	clear(&Pallet::<T>::whole_book(SLOT)).expect("bounded book; qed")
+fn book_result<T: Config>() -> SplitResult {
+	clear_split(&Pallet::<T>::whole_book(SLOT), &T::Grid::links(SLOT)).expect("bounded book; qed")
 }
 
 #[benchmarks]

@@ -1,33 +1,40 @@
 //! # Clearing: steps 3 and 4 of a blockchain power transaction (matching and contract)
 //!
-//! At gate closure a slot's book is final, and the slot is cleared as a uniform-price double
-//! auction (pay-as-clear, see `wattle-double-auction`): every trade settles at one price.
+//! At gate closure a slot's book is final, and the slot is cleared as a double auction split
+//! into zones (pay-as-clear, market splitting, see `wattle-double-auction`): every zone whose
+//! link to the hub is not congested trades at the hub's price, a zone cut off by its link's cap
+//! at a price of its own, and the caps of every link hold (step 5 at grid level).
 //!
 //! - **Off chain.** The off-chain worker of each clearing authority (a node with a `clea` key
 //!   in its keystore that is in [`Authorities`]) reads the book of every slot past gate closure
 //!   and not yet cleared, computes the result, signs it and submits it as a fee-less authorized
 //!   transaction ([`Pallet::submit_result_as_authority`]). The transaction pool rejects an
 //!   invalid or stale result before it reaches a block.
-//! - **On chain, the runtime only verifies.** The result is O(1) in size (price, volume and the
-//!   marginal order of each side); the runtime checks it against the book in one O(n) pass with
+//! - **On chain, the runtime only verifies.** The result is O(zones) in size (the hub price
+//!   and per zone its price, what it buys and sells and its marginal orders); the runtime checks
+//!   it against the book and the slot's links (`participants.links(slot)`) in one O(n) pass with
 //!   no sorting. Anyone may submit the same result in a signed transaction
 //!   ([`Pallet::submit_result`]), so clearing does not depend on one party. The first valid
 //!   result is final.
 //! - **Contract.** Once a result is accepted, every order is a contract for the fill that follows
-//!   from it and the order (`wattle_double_auction::fill_of`): event [`Event::SlotCleared`],
-//!   result in [`Outcomes`]. Nothing is written per order: settlement (step 7) reads each
+//!   from it and the order (`ZoneClearing::fill_of`): event [`Event::SlotCleared`], and
+//!   [`Event::MarketSplit`] when a congested link split it; result in [`Outcomes`]. Nothing is written per order: settlement (step 7) reads each
 //!   household's fills from the O(1) result, and pays back what a deposit does not need.
 //! - **Fallback.** A slot with no valid result by its start is cleared by the runtime itself if
 //!   it holds at most `on_chain_clearing_limit` orders, and voided otherwise (nothing trades,
 //!   [`Event::SlotVoided`]). The fallback looks at every slot in turn and never skips one.
 //! - **Grid security.** The connection limit of every participant was enforced at order time
-//!   (step 5, pallet `orders`); a cleared fill never exceeds its order.
+//!   (step 5, pallet `orders`); a cleared fill never exceeds its order; and no zone's net
+//!   export exceeds its link's caps for the slot.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
-pub use wattle_double_auction::{Clearing, ClearingResult, Marginal, VerifyError};
+pub use wattle_double_auction::{
+	Clearing, ClearingResult, Marginal, SplitClearing, SplitResult, SplitVerifyError, ZoneClearing,
+	ZoneClearings,
+};
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
@@ -60,27 +67,20 @@ pub mod pallet {
 	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
 	use scale_info::TypeInfo;
 	use sp_runtime::{traits::Zero, RuntimeAppPublic};
-	use wattle_double_auction::{clear, Verifier};
-	use wattle_primitives::{MarketClock, OrderBook, Slot, SlotPhase};
+	use wattle_double_auction::{clear_split, SplitVerifier};
+	use wattle_primitives::{GridLinks, MarketClock, OrderBook, Slot, SlotPhase};
 
 	/// How a slot ended its clearing.
 	#[derive(
-		Encode,
-		Decode,
-		DecodeWithMemTracking,
-		MaxEncodedLen,
-		TypeInfo,
-		Clone,
-		Copy,
-		PartialEq,
-		Eq,
-		Debug,
+		Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 	)]
 	pub enum Outcome {
-		/// Cleared under this result; every order's fill follows from it.
+		/// Cleared at one price, by a runtime before market splitting (spec 101 and earlier).
 		Cleared(ClearingResult),
 		/// No valid result in time and too many orders to clear on chain: nothing traded.
 		Voided,
+		/// Cleared under this split result; every order's fill follows from it and its zone.
+		Split(SplitResult),
 	}
 
 	/// Who produced an accepted result.
@@ -110,6 +110,9 @@ pub mod pallet {
 		/// The market's clock and configuration.
 		type Clock: MarketClock;
 
+		/// The zones' links to the hub with each slot's caps (pallet `participants`).
+		type Grid: GridLinks;
+
 		/// The most clearing authorities.
 		#[pallet::constant]
 		type MaxAuthorities: Get<u32>;
@@ -135,9 +138,14 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// Slot `slot` was cleared: `volume_wh` trades at `price` planck per Wh (both 0 when
-		/// the book did not cross). Every order's fill follows from `clearing.outcomes(slot)`.
+		/// Slot `slot` was cleared: `volume_wh` trades, at the hub price `price` planck per Wh
+		/// in every zone whose link is not congested (both 0 when nothing trades). Every order's
+		/// fill follows from `clearing.outcomes(slot)`.
 		SlotCleared { slot: Slot, price: u128, volume_wh: u64, by: ClearedBy<T::AccountId> },
+		/// A congested link split slot `slot`'s market: each zone's price, what it buys and
+		/// sells, and the congestion rent its buyers pay beyond what its sellers receive, which
+		/// goes to the operators of the congested links at settlement.
+		MarketSplit { slot: Slot, hub_price: u128, zones: ZoneClearings, congestion_rent: u128 },
 		/// Slot `slot` had no valid result by its start and too many orders to clear on chain:
 		/// nothing trades, and settlement pays every deposit back.
 		SlotVoided { slot: Slot, orders: u32 },
@@ -171,9 +179,9 @@ pub mod pallet {
 		MarginalBidOverfilled,
 		/// The result fills its marginal ask beyond its energy.
 		MarginalAskOverfilled,
-		/// The bids' fills do not add up to the result's volume.
+		/// A zone's bids' fills do not add up to what the result says it buys.
 		BidVolumeMismatch,
-		/// The asks' fills do not add up to the result's volume.
+		/// A zone's asks' fills do not add up to what the result says it sells.
 		AskVolumeMismatch,
 		/// Orders at the clearing price are left short on both sides: more could trade.
 		BothSidesShortAtPrice,
@@ -185,24 +193,58 @@ pub mod pallet {
 		NotAnAuthority,
 		/// Too many clearing authorities.
 		TooManyAuthorities,
+		/// The result's zones are not the market's zones (`participants.links`), one each, in
+		/// ascending order.
+		ResultZonesMismatch,
+		/// An order's zone has no link to the hub.
+		UnknownZone,
+		/// The result claims a trade in which nothing trades.
+		EmptyTrade,
+		/// A zone's net export is beyond its link's export or import cap for the slot.
+		LinkOverloaded,
+		/// The zones' net exports do not add up to zero: the hub would trade.
+		FlowsUnbalanced,
+		/// Two zones at the hub price could trade more with each other.
+		VolumeNotMaximal,
+		/// At the hub price a later ask sells while an earlier one of another zone is left short
+		/// that the links would let sell.
+		AskPriorityBroken,
+		/// At the hub price a later bid buys while an earlier one of another zone is left short
+		/// that the links would let buy.
+		BidPriorityBroken,
+		/// The hub price is not the midpoint of the prices the fills allow the hub.
+		HubPriceNotMidpoint,
+		/// A zone is priced off the hub price without its link being full that way.
+		SplitWithoutCongestion,
 	}
 
-	impl<T> From<VerifyError> for Error<T> {
-		fn from(error: VerifyError) -> Self {
+	impl<T> From<SplitVerifyError> for Error<T> {
+		fn from(error: SplitVerifyError) -> Self {
+			use SplitVerifyError as E;
 			match error {
-				VerifyError::BookCrosses => Error::ResultBookCrosses,
-				VerifyError::MarginalBidNotFound => Error::MarginalBidNotFound,
-				VerifyError::MarginalAskNotFound => Error::MarginalAskNotFound,
-				VerifyError::MarginalBidIsAnAsk => Error::MarginalBidIsAnAsk,
-				VerifyError::MarginalAskIsABid => Error::MarginalAskIsABid,
-				VerifyError::MarginalBidOffPrice => Error::MarginalBidOffPrice,
-				VerifyError::MarginalAskOffPrice => Error::MarginalAskOffPrice,
-				VerifyError::MarginalBidOverfilled => Error::MarginalBidOverfilled,
-				VerifyError::MarginalAskOverfilled => Error::MarginalAskOverfilled,
-				VerifyError::BidVolumeMismatch => Error::BidVolumeMismatch,
-				VerifyError::AskVolumeMismatch => Error::AskVolumeMismatch,
-				VerifyError::BothSidesShortAtPrice => Error::BothSidesShortAtPrice,
-				VerifyError::PriceNotMidpoint => Error::PriceNotMidpoint,
+				E::LinksNotSorted | E::ZonesMismatch => Error::ResultZonesMismatch,
+				E::UnknownZone => Error::UnknownZone,
+				E::BookCrosses => Error::ResultBookCrosses,
+				E::EmptyTrade => Error::EmptyTrade,
+				E::MarginalBidNotFound => Error::MarginalBidNotFound,
+				E::MarginalAskNotFound => Error::MarginalAskNotFound,
+				E::MarginalBidIsAnAsk => Error::MarginalBidIsAnAsk,
+				E::MarginalAskIsABid => Error::MarginalAskIsABid,
+				E::MarginalBidOffPrice => Error::MarginalBidOffPrice,
+				E::MarginalAskOffPrice => Error::MarginalAskOffPrice,
+				E::MarginalBidOverfilled => Error::MarginalBidOverfilled,
+				E::MarginalAskOverfilled => Error::MarginalAskOverfilled,
+				E::BoughtMismatch => Error::BidVolumeMismatch,
+				E::SoldMismatch => Error::AskVolumeMismatch,
+				E::LinkOverloaded => Error::LinkOverloaded,
+				E::FlowsUnbalanced => Error::FlowsUnbalanced,
+				E::BothSidesShortAtPrice => Error::BothSidesShortAtPrice,
+				E::VolumeNotMaximal => Error::VolumeNotMaximal,
+				E::AskPriorityBroken => Error::AskPriorityBroken,
+				E::BidPriorityBroken => Error::BidPriorityBroken,
+				E::HubPriceNotMidpoint => Error::HubPriceNotMidpoint,
+				E::PriceNotMidpoint => Error::PriceNotMidpoint,
+				E::SplitWithoutCongestion => Error::SplitWithoutCongestion,
 			}
 		}
 	}
@@ -227,7 +269,7 @@ pub mod pallet {
 		pub fn submit_result(
 			origin: OriginFor<T>,
 			slot: Slot,
-			result: ClearingResult,
+			result: SplitResult,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let pages = Self::check_result(slot, &result)?;
@@ -245,7 +287,7 @@ pub mod pallet {
 		pub fn submit_result_as_authority(
 			origin: OriginFor<T>,
 			slot: Slot,
-			result: ClearingResult,
+			result: SplitResult,
 			authority: AuthorityId,
 			signature: AuthoritySignature,
 		) -> DispatchResultWithPostInfo {
@@ -272,9 +314,9 @@ pub mod pallet {
 			T::Book::max_pages()
 		}
 
-		/// Every order of `slot`'s book, read page by page into one vector sized up front, so that
-		/// clearing knows the book's size before it starts.
-		pub fn whole_book(slot: Slot) -> alloc::vec::Vec<wattle_double_auction::Order> {
+		/// Every order of `slot`'s book with its zone, read page by page into one vector sized up
+		/// front, so that clearing knows the book's size before it starts.
+		pub fn whole_book(slot: Slot) -> alloc::vec::Vec<wattle_double_auction::ZonedOrder> {
 			let mut book = alloc::vec::Vec::with_capacity(T::Book::open_orders(slot) as usize);
 			for page in 0..T::Book::pages(slot) {
 				book.extend(T::Book::page(slot, page));
@@ -283,7 +325,7 @@ pub mod pallet {
 		}
 
 		/// The bytes a clearing authority signs for `result` of `slot` on this chain.
-		pub fn signing_payload(slot: Slot, result: &ClearingResult) -> alloc::vec::Vec<u8> {
+		pub fn signing_payload(slot: Slot, result: &SplitResult) -> alloc::vec::Vec<u8> {
 			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 			(RESULT_CONTEXT, genesis, slot, result).encode()
 		}
@@ -293,7 +335,7 @@ pub mod pallet {
 		fn authorize_result(
 			_source: TransactionSource,
 			slot: &Slot,
-			result: &ClearingResult,
+			result: &SplitResult,
 			authority: &AuthorityId,
 			signature: &AuthoritySignature,
 		) -> TransactionValidityWithRefund {
@@ -323,7 +365,7 @@ pub mod pallet {
 
 		/// Checks that `slot` can be cleared now and that `result` is its result. Returns the
 		/// pages read.
-		pub fn check_result(slot: Slot, result: &ClearingResult) -> Result<u32, Error<T>> {
+		pub fn check_result(slot: Slot, result: &SplitResult) -> Result<u32, Error<T>> {
 			match T::Clock::phase(slot) {
 				SlotPhase::Clearing => {},
 				SlotPhase::NotOpen | SlotPhase::Open => return Err(Error::<T>::GateNotClosed),
@@ -332,7 +374,8 @@ pub mod pallet {
 			ensure!(!Outcomes::<T>::contains_key(slot), Error::<T>::AlreadyCleared);
 			ensure!(T::Book::open_orders(slot) > 0, Error::<T>::EmptyBook);
 			let pages = T::Book::pages(slot);
-			let mut verifier = Verifier::new(result);
+			let links = T::Grid::links(slot);
+			let mut verifier = SplitVerifier::new(&links, result).map_err(Error::<T>::from)?;
 			for page in 0..pages {
 				for order in T::Book::page(slot, page) {
 					verifier.feed(&order).map_err(Error::<T>::from)?;
@@ -343,12 +386,22 @@ pub mod pallet {
 		}
 
 		/// Makes `result` final for `slot`: every order is a contract for its fill.
-		fn accept(slot: Slot, result: ClearingResult, by: ClearedBy<T::AccountId>) {
-			Outcomes::<T>::insert(slot, Outcome::Cleared(result));
-			let (price, volume_wh) = match result {
-				ClearingResult::NoTrade => (0, 0),
-				ClearingResult::Trade(clearing) => (clearing.price, clearing.volume_wh.get()),
+		fn accept(slot: Slot, result: SplitResult, by: ClearedBy<T::AccountId>) {
+			let (price, volume_wh) = match &result {
+				SplitResult::NoTrade => (0, 0),
+				SplitResult::Trade(clearing) => (clearing.hub_price, clearing.volume_wh()),
 			};
+			if let SplitResult::Trade(clearing) = &result {
+				if clearing.zones.iter().any(|zone| zone.price != clearing.hub_price) {
+					Self::deposit_event(Event::MarketSplit {
+						slot,
+						hub_price: clearing.hub_price,
+						zones: clearing.zones.clone(),
+						congestion_rent: clearing.congestion_rent(),
+					});
+				}
+			}
+			Outcomes::<T>::insert(slot, Outcome::Split(result));
 			Self::deposit_event(Event::SlotCleared { slot, price, volume_wh, by });
 		}
 
@@ -381,7 +434,7 @@ pub mod pallet {
 			}
 			let limit = T::Clock::config().on_chain_clearing_limit;
 			if orders <= limit {
-				if let Ok(result) = clear(&Self::whole_book(slot)) {
+				if let Ok(result) = clear_split(&Self::whole_book(slot), &T::Grid::links(slot)) {
 					Self::accept(slot, result, ClearedBy::Runtime);
 					return <T as Config>::WeightInfo::clear_on_chain(orders);
 				}
@@ -394,10 +447,13 @@ pub mod pallet {
 
 	impl<T: Config> wattle_primitives::ClearedSlots for Pallet<T> {
 		fn clearing_state(slot: Slot) -> wattle_primitives::ClearingState {
-			use wattle_primitives::ClearingState;
+			use wattle_primitives::{ClearedPrices, ClearingState};
 			match Outcomes::<T>::get(slot) {
 				Some(Outcome::Cleared(ClearingResult::Trade(clearing))) => {
-					ClearingState::Traded(clearing)
+					ClearingState::Traded(ClearedPrices::Single(clearing))
+				},
+				Some(Outcome::Split(SplitResult::Trade(clearing))) => {
+					ClearingState::Traded(ClearedPrices::Split(clearing))
 				},
 				Some(_) => ClearingState::NoTrade,
 				// Without an outcome, a slot the fallback has looked at had no orders.
@@ -410,6 +466,7 @@ pub mod pallet {
 
 		fn forget(slot: Slot) {
 			Outcomes::<T>::remove(slot);
+			T::Grid::forget(slot);
 		}
 	}
 

@@ -68,6 +68,7 @@ impl pallet_orders::Config for Test {
 impl pallet_clearing::Config for Test {
 	type Book = Orders;
 	type Clock = Orders;
+	type Grid = Participants;
 	type MaxAuthorities = ConstU32<4>;
 	type WeightInfo = ();
 }
@@ -136,24 +137,53 @@ pub fn set_time(slot: Slot, secs: u64) {
 	Timestamp::set_timestamp((slot * 60 + secs) * 1_000);
 }
 
+/// A second zone, the suburb, where the sellers `TRADERS[2]` and `TRADERS[3]` live in
+/// [`new_test_ext_with_suburb`]; its link starts unbounded.
+pub const SUBURB: u32 = 1;
+pub const SUBURB_OPERATOR: AccountId = 2;
+
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	test_ext(false)
+}
+
+pub fn new_test_ext_with_suburb() -> sp_io::TestExternalities {
+	test_ext(true)
+}
+
+fn test_ext(with_suburb: bool) -> sp_io::TestExternalities {
+	let zone_of = |who: &AccountId| {
+		if with_suburb && (*who == TRADERS[2] || *who == TRADERS[3]) {
+			SUBURB
+		} else {
+			ZONE
+		}
+	};
+	let mut zones = vec![(ZONE, OPERATOR, tariffs())];
+	if with_suburb {
+		zones.push((SUBURB, SUBURB_OPERATOR, tariffs()));
+	}
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: core::iter::once(OPERATOR).chain(TRADERS).map(|who| (who, FUNDS)).collect(),
+		balances: [OPERATOR, SUBURB_OPERATOR]
+			.into_iter()
+			.chain(TRADERS)
+			.map(|who| (who, FUNDS))
+			.collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	pallet_participants::GenesisConfig::<Test> {
-		zones: vec![(ZONE, OPERATOR, tariffs())],
+		zones,
 		oracles: vec![],
 		participants: TRADERS
 			.iter()
 			.map(|who| {
 				let meter = sr25519::Pair::from_string(&format!("//{who}"), None).unwrap().public();
-				(*who, Role::Prosumer, ZONE, meter, 60_000)
+				(*who, Role::Prosumer, zone_of(who), meter, 60_000)
 			})
 			.collect(),
+		links: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -7,8 +7,8 @@ use sp_runtime::{
 	offchain::storage_lock::{StorageLock, Time},
 	RuntimeAppPublic,
 };
-use wattle_double_auction::clear;
-use wattle_primitives::{MarketClock, OrderBook, Slot, SlotPhase};
+use wattle_double_auction::clear_split;
+use wattle_primitives::{GridLinks, MarketClock, OrderBook, Slot, SlotPhase};
 
 const LOG_TARGET: &str = "wattle::clearing";
 
@@ -39,7 +39,7 @@ impl<T: Config> Pallet<T> {
 		let mut lock = StorageLock::<Time>::new(&lock_key);
 		let Ok(_guard) = lock.try_lock() else { return };
 
-		let result = match clear(&Self::whole_book(slot)) {
+		let result = match clear_split(&Self::whole_book(slot), &T::Grid::links(slot)) {
 			Ok(result) => result,
 			Err(error) => {
 				log::warn!(target: LOG_TARGET, "slot {slot} cannot be cleared: {error:?}");
@@ -60,7 +60,7 @@ impl<T: Config> Pallet<T> {
 			<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
 		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
 			Ok(()) => {
-				log::info!(target: LOG_TARGET, "submitted the result of slot {slot}: {result:?}")
+				log::info!(target: LOG_TARGET, "submitted the result of slot {slot}")
 			},
 			Err(()) => {
 				log::debug!(target: LOG_TARGET, "the pool refused the result of slot {slot}")

@@ -1,7 +1,9 @@
 //! Unit tests: acceptance and rejection of results, the authority path, contracts that follow
 //! from the result alone, the fallback at slot start (which never skips a slot), and the
 //! off-chain worker.
-use crate::{mock::*, pallet::*, AuthorityId, Clearing as Trade, ClearingResult, Marginal};
+use crate::{
+	mock::*, pallet::*, AuthorityId, Marginal, SplitClearing as Trade, SplitResult, ZoneClearing,
+};
 use codec::Decode;
 use core::num::NonZeroU64;
 use frame_support::{
@@ -11,8 +13,8 @@ use frame_support::{
 };
 use sp_core::{offchain::testing, Pair};
 use sp_runtime::{DispatchError, RuntimeAppPublic};
-use wattle_double_auction::clear;
-use wattle_primitives::{order_id, OrderBook, Slot, WTL_PER_KWH};
+use wattle_double_auction::clear_split;
+use wattle_primitives::{order_id, ClearedPrices, GridLinks, OrderBook, Slot, WTL_PER_KWH};
 
 const MWH: u128 = WTL_PER_KWH / 1000; // 0.001 WTL/kWh in planck per Wh
 const A: u64 = OPEN << 20;
@@ -60,27 +62,49 @@ fn place_book() {
 	));
 }
 
-fn expected() -> ClearingResult {
-	ClearingResult::Trade(Trade {
-		price: 220 * MWH,
-		volume_wh: NonZeroU64::new(300).unwrap(),
-		marginal_bid: None,
-		marginal_ask: Some(Marginal { id: D, fill_wh: NonZeroU64::new(50).unwrap() }),
+/// One zone, so one price: the single auction's result, written as a split of one zone.
+fn expected() -> SplitResult {
+	SplitResult::Trade(Trade {
+		hub_price: 220 * MWH,
+		zones: vec![ZoneClearing {
+			zone: ZONE,
+			price: 220 * MWH,
+			bought_wh: 300,
+			sold_wh: 300,
+			marginal_bid: None,
+			marginal_ask: Some(Marginal { id: D, fill_wh: NonZeroU64::new(50).unwrap() }),
+		}]
+		.try_into()
+		.unwrap(),
 	})
+}
+
+fn links() -> Vec<wattle_primitives::ZoneLink> {
+	<Participants as GridLinks>::links(OPEN)
 }
 
 fn at_gate_closure() {
 	set_time(NOW_SLOT, 40);
 }
 
-fn submit(result: ClearingResult) -> frame_support::dispatch::DispatchResultWithPostInfo {
+fn submit(result: SplitResult) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	Clearing::submit_result(RuntimeOrigin::signed(OPERATOR), OPEN, result)
 }
 
-fn with_trade(change: impl FnOnce(&mut Trade)) -> ClearingResult {
-	let ClearingResult::Trade(mut trade) = expected() else { unreachable!() };
+fn with_trade(change: impl FnOnce(&mut Trade)) -> SplitResult {
+	let SplitResult::Trade(mut trade) = expected() else { unreachable!() };
 	change(&mut trade);
-	ClearingResult::Trade(trade)
+	SplitResult::Trade(trade)
+}
+
+/// `expected()` with a change to its one zone.
+fn with_zone(change: impl FnOnce(&mut ZoneClearing)) -> SplitResult {
+	with_trade(|trade| change(&mut trade.zones[0]))
+}
+
+fn expected_prices() -> ClearedPrices {
+	let SplitResult::Trade(trade) = expected() else { unreachable!() };
+	ClearedPrices::Split(trade)
 }
 
 #[test]
@@ -88,7 +112,7 @@ fn the_hand_computed_result_is_the_algorithms() {
 	new_test_ext().execute_with(|| {
 		place_book();
 		let book = (0..Orders::pages(OPEN)).flat_map(|page| Orders::page(OPEN, page));
-		assert_eq!(clear(book), Ok(expected()));
+		assert_eq!(clear_split(book, &links()), Ok(expected()));
 	});
 }
 
@@ -98,13 +122,10 @@ fn a_valid_result_after_gate_closure_is_accepted_and_closes_the_book() {
 		place_book();
 		at_gate_closure();
 		assert_ok!(submit(expected()));
-		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
+		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Split(expected())));
 		assert_eq!(
 			<Clearing as wattle_primitives::ClearedSlots>::clearing_state(OPEN),
-			wattle_primitives::ClearingState::Traded(match expected() {
-				ClearingResult::Trade(trade) => trade,
-				ClearingResult::NoTrade => unreachable!(),
-			})
+			wattle_primitives::ClearingState::Traded(expected_prices())
 		);
 		System::assert_last_event(
 			Event::<Test>::SlotCleared {
@@ -132,7 +153,7 @@ fn results_outside_the_clearing_window_or_for_empty_books_are_refused() {
 			Clearing::submit_result(
 				RuntimeOrigin::signed(OPERATOR),
 				OPEN + 1,
-				ClearingResult::NoTrade
+				SplitResult::NoTrade
 			),
 			Error::<Test>::EmptyBook
 		);
@@ -145,38 +166,44 @@ fn every_single_field_mutation_of_the_result_is_refused_with_its_rule() {
 		place_book();
 		at_gate_closure();
 		let cases = [
-			(ClearingResult::NoTrade, Error::<Test>::ResultBookCrosses),
+			(SplitResult::NoTrade, Error::<Test>::ResultBookCrosses),
 			// D, the marginal ask, is priced at 0.22: any other price leaves it off price.
-			(with_trade(|t| t.price += 1), Error::<Test>::MarginalAskOffPrice),
-			(with_trade(|t| t.price -= 1), Error::<Test>::MarginalAskOffPrice),
-			// Without a marginal ask, D sells nothing and 0.22 is no longer the midpoint.
-			(with_trade(|t| t.marginal_ask = None), Error::<Test>::AskVolumeMismatch),
+			(with_zone(|z| z.price += 1), Error::<Test>::MarginalAskOffPrice),
+			(with_zone(|z| z.price -= 1), Error::<Test>::MarginalAskOffPrice),
+			(with_trade(|t| t.hub_price += 1), Error::<Test>::HubPriceNotMidpoint),
+			// Without a marginal ask, D sells nothing: the asks fall short of what the zone sells.
+			(with_zone(|z| z.marginal_ask = None), Error::<Test>::AskVolumeMismatch),
+			(with_zone(|z| z.bought_wh = 301), Error::<Test>::BidVolumeMismatch),
 			(
-				with_trade(|t| t.volume_wh = NonZeroU64::new(301).unwrap()),
+				with_zone(|z| {
+					z.bought_wh = 301;
+					z.sold_wh = 301;
+				}),
 				Error::<Test>::BidVolumeMismatch,
 			),
+			(with_trade(|t| t.zones[0].zone = ZONE + 1), Error::<Test>::ResultZonesMismatch),
 			(
-				with_trade(|t| {
+				with_zone(|t| {
 					t.marginal_ask = Some(Marginal { id: D, fill_wh: NonZeroU64::new(51).unwrap() })
 				}),
 				Error::<Test>::AskVolumeMismatch,
 			),
 			// A made-up marginal id gives D none of its 50 Wh: the asks no longer add up.
 			(
-				with_trade(|t| {
+				with_zone(|t| {
 					t.marginal_ask =
 						Some(Marginal { id: A + 99, fill_wh: NonZeroU64::new(50).unwrap() })
 				}),
 				Error::<Test>::AskVolumeMismatch,
 			),
 			(
-				with_trade(|t| {
+				with_zone(|t| {
 					t.marginal_ask = Some(Marginal { id: A, fill_wh: NonZeroU64::new(50).unwrap() })
 				}),
 				Error::<Test>::MarginalAskIsABid,
 			),
 			(
-				with_trade(|t| {
+				with_zone(|t| {
 					t.marginal_ask = Some(Marginal { id: C, fill_wh: NonZeroU64::new(50).unwrap() })
 				}),
 				Error::<Test>::MarginalAskOffPrice,
@@ -206,8 +233,7 @@ fn accepting_a_result_fixes_every_fill_without_touching_any_order() {
 		assert_eq!(TRADERS.iter().map(|who| deposit(*who)).collect::<Vec<_>>(), deposits);
 		let fill = |who| {
 			let record = pallet_settlement::Positions::<Test>::get(OPEN, who).expect("placed");
-			let ClearingResult::Trade(trade) = expected() else { unreachable!() };
-			Settlement::position_of(&record, Some(&trade))
+			Settlement::position_of(&record, Some(&expected_prices()))
 				.map_or((0, 0), |position| (position.bought_wh, position.sold_wh))
 		};
 		assert_eq!(fill(a), (300, 0), "A buys 300 Wh at the clearing price");
@@ -270,7 +296,7 @@ fn a_small_book_without_result_is_cleared_on_chain_at_the_slots_start() {
 		Clearing::on_initialize(1);
 		set_time(OPEN, 1);
 		Clearing::on_initialize(2);
-		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Cleared(expected())));
+		assert_eq!(Outcomes::<Test>::get(OPEN), Some(Outcome::Split(expected())));
 		System::assert_has_event(
 			Event::<Test>::SlotCleared {
 				slot: OPEN,
@@ -311,7 +337,7 @@ mod authority {
 	}
 
 	fn call(
-		result: ClearingResult,
+		result: SplitResult,
 		authority: AuthorityId,
 		signature: crate::AuthoritySignature,
 	) -> Call<Test> {
@@ -342,17 +368,17 @@ mod authority {
 				authority.clone()
 			]));
 			assert_eq!(validity(&call(expected(), authority.clone(), signature.clone())), Ok(()));
-			let forged = with_trade(|t| t.price += 1);
+			let forged = with_zone(|z| z.price += 1);
 			assert_eq!(
 				validity(&call(forged, authority.clone(), signature.clone())),
 				Err(InvalidTransaction::BadProof)
 			);
 			let pair = sp_core::sr25519::Pair::from_string("//clearing", None).unwrap();
 			let signed_invalid =
-				pair.sign(&Clearing::signing_payload(OPEN, &with_trade(|t| t.price += 1)));
+				pair.sign(&Clearing::signing_payload(OPEN, &with_zone(|z| z.price += 1)));
 			assert_eq!(
 				validity(&call(
-					with_trade(|t| t.price += 1),
+					with_zone(|z| z.price += 1),
 					authority.clone(),
 					signed_invalid.into()
 				)),
@@ -444,20 +470,20 @@ fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
 		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 999);
 		at_gate_closure();
 		let book = Clearing::whole_book(OPEN);
-		let result = clear(&book).expect("a bounded book clears; qed");
+		let result = clear_split(&book, &links()).expect("a bounded book clears; qed");
 		assert_ok!(submit(result));
 		// No later block has to turn orders into contracts: the clearing is final at once.
-		let wattle_primitives::ClearingState::Traded(trade) =
+		let wattle_primitives::ClearingState::Traded(ClearedPrices::Split(trade)) =
 			<Clearing as wattle_primitives::ClearedSlots>::clearing_state(OPEN)
 		else {
 			panic!("the book crosses");
 		};
 		let filled: u64 = book
 			.iter()
-			.filter(|order| order.side == pallet_orders::Side::Buy)
+			.filter(|order| order.order.side == pallet_orders::Side::Buy)
 			.map(|order| trade.fill_of(order))
 			.sum();
-		assert_eq!(filled, trade.volume_wh.get());
+		assert_eq!(filled, trade.volume_wh());
 	});
 }
 
@@ -492,4 +518,68 @@ fn the_authorities_follow_the_validators_session_keys() {
 		);
 		assert_eq!(Authorities::<Test>::get().into_inner(), (1..=4).map(key).collect::<Vec<_>>());
 	});
+}
+
+mod market_splitting {
+	use super::*;
+
+	/// The sellers C and D sit in the suburb, whose operator limits the export of `OPEN` to
+	/// 100 Wh.
+	fn congested_suburb() {
+		place_book();
+		assert_ok!(Participants::limit_link(RuntimeOrigin::signed(SUBURB_OPERATOR), OPEN, 100, 0));
+	}
+
+	#[test]
+	fn a_congested_link_splits_the_market_and_its_rent_is_reported() {
+		new_test_ext_with_suburb().execute_with(|| {
+			congested_suburb();
+			at_gate_closure();
+			let book = Clearing::whole_book(OPEN);
+			let result = clear_split(&book, &links()).expect("a bounded book clears; qed");
+			let SplitResult::Trade(split) = &result else { panic!("the book crosses") };
+			// The suburb sells 100 Wh of C at C's 0.10; the town buys them from A at A's 0.25.
+			let (town, suburb) = (split.zones[0], split.zones[1]);
+			assert_eq!((town.price, town.net_export_wh()), (250 * MWH, -100));
+			assert_eq!((suburb.price, suburb.net_export_wh()), (100 * MWH, 100));
+			assert_eq!(split.hub_price, 250 * MWH);
+			assert_ok!(submit(result.clone()));
+			System::assert_has_event(
+				Event::<Test>::MarketSplit {
+					slot: OPEN,
+					hub_price: 250 * MWH,
+					zones: split.zones.clone(),
+					congestion_rent: 150 * MWH * 100,
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn a_result_that_overloads_a_link_is_refused() {
+		new_test_ext_with_suburb().execute_with(|| {
+			place_book();
+			at_gate_closure();
+			let unlimited = clear_split(&Clearing::whole_book(OPEN), &links()).unwrap();
+			assert_ok!(Participants::set_link_caps(RuntimeOrigin::signed(SUBURB_OPERATOR), 100, 0));
+			// The operator changed the defaults after gate closure: the slot keeps its caps.
+			assert_ok!(submit(unlimited));
+		});
+		new_test_ext_with_suburb().execute_with(|| {
+			congested_suburb();
+			let unlimited = with_trade(|_| {});
+			at_gate_closure();
+			// The one-price result of the whole market sends 300 Wh out of the suburb.
+			let SplitResult::Trade(mut trade) = unlimited else { unreachable!() };
+			let mut suburb = trade.zones[0];
+			suburb.zone = SUBURB;
+			suburb.bought_wh = 0;
+			suburb.marginal_bid = None;
+			trade.zones[0].sold_wh = 0;
+			trade.zones[0].marginal_ask = None;
+			trade.zones.try_push(suburb).unwrap();
+			assert_noop!(submit(SplitResult::Trade(trade)), Error::<Test>::LinkOverloaded);
+		});
+	}
 }

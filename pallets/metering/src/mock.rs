@@ -149,6 +149,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(HOUSEHOLD, Role::Prosumer, ZONE, meter(HOUSEHOLD).public(), 6_000),
 			(NEIGHBOUR, Role::Consumer, ZONE, meter(NEIGHBOUR).public(), 6_000),
 		],
+		links: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

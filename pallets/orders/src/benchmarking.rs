@@ -56,7 +56,9 @@ fn worst_case_book<T: Config>(who: &T::AccountId, slot: Slot) {
 			energy_wh: 1,
 			price: PRICE,
 		};
-		lines.try_push(BookLine { order, owner: who.clone() }).expect("one short of full; qed");
+		lines
+			.try_push(BookLine { order, zone: 0, owner: who.clone() })
+			.expect("one short of full; qed");
 		summary.placed += 1;
 		summary.open += 1;
 	}

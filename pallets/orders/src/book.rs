@@ -2,6 +2,7 @@
 use crate::{pallet::*, types::*, BookEntry, MarketClock, OrderId, Side, SlotPhase};
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
+use wattle_double_auction::ZonedOrder;
 use wattle_primitives::{
 	connection_capacity_wh, order_deposit, order_id, order_slot, AdmissionStatus, Balance,
 	LedgerError, ParticipantRegistry, Slot, SlotLedger,
@@ -70,7 +71,7 @@ impl<T: Config> Pallet<T> {
 		// Pages fill in order and a cancellation leaves its room unused, so `seq / OrdersPerPage`
 		// is the page and `placed` bounds the pages.
 		SlotBook::<T>::try_mutate(slot, Self::page_of(order.id), |page| {
-			page.try_push(BookLine { order, owner: who.clone() })
+			page.try_push(BookLine { order, zone: quote.participant.zone, owner: who.clone() })
 		})
 		.map_err(|_| Error::<T>::SlotFull)?;
 		summary.placed = summary.placed.saturating_add(1);
@@ -153,8 +154,11 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 		Books::<T>::get(slot).open
 	}
 
-	fn page(slot: Slot, page: u32) -> Vec<BookEntry> {
-		SlotBook::<T>::get(slot, page).into_iter().map(|line| line.order).collect()
+	fn page(slot: Slot, page: u32) -> Vec<ZonedOrder> {
+		SlotBook::<T>::get(slot, page)
+			.into_iter()
+			.map(|line| ZonedOrder { zone: line.zone, order: line.order })
+			.collect()
 	}
 
 	fn prune_last_page(slot: Slot) -> u32 {
@@ -190,7 +194,8 @@ impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
 			// Prices spread over 0.10..0.30 WTL/kWh on both sides, so the book crosses widely.
 			let price = 100_000_000 + ((i as Balance * 7_919) % 200) * 1_000_000;
 			let order = BookEntry { id: order_id(slot, seq), side, energy_wh: 10, price };
-			let _ = page.try_push(BookLine { order, owner: owner.clone() });
+			// Zone 0: the zone of every benchmark genesis.
+			let _ = page.try_push(BookLine { order, zone: 0, owner: owner.clone() });
 			summary.placed = summary.placed.saturating_add(1);
 			summary.open = summary.open.saturating_add(1);
 			if summary.placed % per_page == 0 || i + 1 == orders {

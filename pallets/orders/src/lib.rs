@@ -38,6 +38,7 @@ pub use wattle_primitives::{MarketClock, MarketConfig, SlotPhase};
 mod benchmarking;
 mod book;
 mod clock;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -59,7 +60,11 @@ pub mod pallet {
 		SlotLedger, ORDER_SEQ_BITS,
 	};
 
+	/// 1: each order of a book carries its household's zone ([`crate::migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -320,6 +325,11 @@ pub mod pallet {
 						ensure!(
 							T::Ledger::orders(slot, &line.owner).contains(&line.order),
 							"an order of the book is missing from its owner's record"
+						);
+						ensure!(
+							T::Registry::participant(&line.owner)
+								.is_none_or(|owner| owner.zone == line.zone),
+							"an order of the book is filed under another zone than its owner's"
 						);
 						listed += 1;
 					}

@@ -147,6 +147,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(CONSUMER, Role::Consumer, ZONE, meter("//11"), 6_000),
 			(PRODUCER, Role::Producer, ZONE, meter("//12"), 6_000),
 		],
+		links: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -2,13 +2,16 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use wattle_double_auction::{Order as BookEntry, Side};
-use wattle_primitives::{Balance, EnergyWh, ParticipantInfo, Slot, Tariffs};
+use wattle_primitives::{Balance, EnergyWh, ParticipantInfo, Slot, Tariffs, ZoneId};
 
 /// One order of a slot's book: what clearing reads of it, and who placed it.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct BookLine<AccountId> {
 	/// Id, side, energy and limit price.
 	pub order: BookEntry,
+	/// The zone of the household that placed it: where its energy is delivered or fed in,
+	/// which clearing needs for the links between zones.
+	pub zone: ZoneId,
 	/// Who placed it.
 	pub owner: AccountId,
 }

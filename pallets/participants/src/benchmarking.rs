@@ -1,7 +1,7 @@
 //! Benchmarks of every call at its worst case. Their tests run with the unit tests; the node's
 //! `benchmark pallet` command (scripts/benchmark.sh) turns them into `weights.rs`.
 use super::*;
-use crate::pallet::{Call, Config, Oracles, Pallet, Registry};
+use crate::pallet::{Call, Config, Oracles, Pallet, Registry, SlotLinks};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},
@@ -9,6 +9,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use sp_core::sr25519;
+use wattle_primitives::MarketClock;
 use wattle_primitives::{Balance, WTL};
 
 use crate::registry::{fixture_tariffs as tariffs, FIXTURE_ZONE as ZONE};
@@ -162,6 +163,27 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert_eq!(Registry::<T>::get(&who).map(|p| p.debt), Some(0));
+	}
+
+	#[benchmark]
+	fn set_link_caps() {
+		let operator = zone_with_operator::<T>();
+		// A slot's gate has just closed: it keeps the caps it is being cleared under.
+		let config = T::Clock::config();
+		T::Clock::set_now_secs(config.slot_start(1_000) - config.gate_closure_secs);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator), 5_000, 7_000);
+		assert_eq!(Pallet::<T>::default_link(ZONE).map(|link| link.export_cap_wh), Some(5_000));
+	}
+
+	#[benchmark]
+	fn limit_link() {
+		let operator = zone_with_operator::<T>();
+		let config = T::Clock::config();
+		T::Clock::set_now_secs(config.slot_start(1_000) - config.gate_closure_secs - 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator), 1_000, 0, 0);
+		assert!(SlotLinks::<T>::contains_key(1_000, ZONE));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -15,6 +15,12 @@
 //!   key ([`Pallet::update_meter`]) sends the participant back to `Pending`: the operator must
 //!   check the new device. [`Pallet::deregister`] returns the deposit once the participant has
 //!   no open orders, no unsettled slot and no debt.
+//! - **Links (step 5 at grid level).** Each zone hangs off the hub (the substation) through a
+//!   link with an export cap and an import cap in Wh per slot ([`Links`], unbounded when the zone
+//!   is created). Its operator sets the default caps ([`Pallet::set_link_caps`]) and may lower
+//!   them, never above the default, for one slot until that slot's gate closes
+//!   ([`Pallet::limit_link`]): planned maintenance, a forecast of congestion. Clearing reads
+//!   them through [`wattle_primitives::GridLinks`] and splits the market where a link is full.
 //! - **Metering oracles.** Accounts that relay signed meter readings for a zone, appointed and
 //!   removed by its operator ([`Pallet::add_oracle`], [`Pallet::remove_oracle`]).
 //! - **Credit.** Each participant carries a reputation (0..=1000, starting at
@@ -32,6 +38,7 @@ pub use wattle_primitives::{AdmissionStatus, ParticipantInfo, Role, Tariffs, Zon
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
+mod links;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
@@ -57,10 +64,14 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::sr25519;
-	use wattle_primitives::{Balance, MarketClock, MarketObligations, MAX_SLOT_SECS};
+	use wattle_primitives::{
+		Balance, EnergyWh, MarketClock, MarketObligations, Slot, SlotPhase, ZoneLink,
+		MAX_SLOT_SECS, MAX_ZONES,
+	};
 
 	/// 1: participants carry `billed_from` ([`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: every zone has a link to the hub ([`migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -120,6 +131,19 @@ pub mod pallet {
 	/// The zone an account operates; one account operates at most one zone.
 	#[pallet::storage]
 	pub type OperatorZone<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ZoneId>;
+
+	/// Every zone's link to the hub with its default caps, in ascending zone order: what the
+	/// clearing of a slot uses unless the operator limited the slot ([`SlotLinks`]). At most
+	/// `MAX_ZONES` zones, the most one market clears together.
+	#[pallet::storage]
+	pub type Links<T: Config> =
+		StorageValue<_, BoundedVec<ZoneLink, ConstU32<MAX_ZONES>>, ValueQuery>;
+
+	/// A zone's link caps lowered for one slot by its operator, kept until the slot's clearing
+	/// outcome is forgotten.
+	#[pallet::storage]
+	pub type SlotLinks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, Slot, Twox64Concat, ZoneId, ZoneLink>;
 
 	/// The metering oracles of a zone: accounts that may relay its meters' signed readings.
 	#[pallet::storage]
@@ -181,6 +205,11 @@ pub mod pallet {
 		DebtRepaid { who: T::AccountId, amount: Balance, remaining: Balance },
 		/// Settlement's credit evaluation changed a participant's reputation.
 		ReputationChanged { who: T::AccountId, reputation: u16 },
+		/// A zone's operator set its link's default caps, in Wh per slot: they apply to every
+		/// slot whose gate has not closed and that the operator did not limit.
+		LinkCapsSet { zone: ZoneId, export_cap_wh: EnergyWh, import_cap_wh: EnergyWh },
+		/// A zone's operator lowered its link's caps for slot `slot` alone.
+		LinkLimited { zone: ZoneId, slot: Slot, export_cap_wh: EnergyWh, import_cap_wh: EnergyWh },
 	}
 
 	#[pallet::error]
@@ -236,6 +265,12 @@ pub mod pallet {
 		NothingToRepay,
 		/// The debt would overflow the balance type.
 		DebtOverflow,
+		/// The market has `MAX_ZONES` zones, the most one clearing splits a market into.
+		TooManyZones,
+		/// The slot's gate has closed: its links are fixed for its clearing.
+		GateClosed,
+		/// A slot's caps can only be lowered: they must not exceed the link's default caps.
+		AboveDefaultCaps,
 	}
 
 	#[pallet::genesis_config]
@@ -248,6 +283,9 @@ pub mod pallet {
 		/// Pre-approved participants: (account, role, zone, meter key, max power in W). Their
 		/// registration deposits are held at genesis.
 		pub participants: alloc::vec::Vec<(T::AccountId, Role, ZoneId, sr25519::Public, u32)>,
+		/// Default link caps of zones that do not start unbounded: (zone, export, import) in Wh
+		/// per slot.
+		pub links: alloc::vec::Vec<(ZoneId, EnergyWh, EnergyWh)>,
 	}
 
 	#[pallet::genesis_build]
@@ -256,6 +294,10 @@ pub mod pallet {
 			for (zone, operator, tariffs) in &self.zones {
 				Pallet::<T>::do_create_zone(*zone, operator.clone(), *tariffs)
 					.expect("genesis zones are valid and distinct; qed");
+			}
+			for (zone, export_cap_wh, import_cap_wh) in &self.links {
+				Pallet::<T>::do_set_link_caps(*zone, *export_cap_wh, *import_cap_wh)
+					.expect("genesis links are of genesis zones; qed");
 			}
 			for (zone, oracle) in &self.oracles {
 				let operator =
@@ -484,10 +526,60 @@ pub mod pallet {
 			Self::deposit_event(Event::DebtRepaid { who, amount, remaining });
 			Ok(())
 		}
+
+		/// Set the default caps of the caller's zone's link to the hub, in Wh per slot: the most
+		/// the zone may export to the other zones, net, and import from them. Only the zone's
+		/// operator. Applies to every slot whose gate has not closed; a slot being cleared keeps
+		/// the caps it had.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_link_caps())]
+		pub fn set_link_caps(
+			origin: OriginFor<T>,
+			export_cap_wh: EnergyWh,
+			import_cap_wh: EnergyWh,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let zone = OperatorZone::<T>::get(&who).ok_or(Error::<T>::NotZoneOperator)?;
+			Self::keep_caps_of_slots_in_clearing(zone);
+			Self::do_set_link_caps(zone, export_cap_wh, import_cap_wh)
+		}
+
+		/// Lower the caps of the caller's zone's link for `slot` alone (planned maintenance, a
+		/// forecast of congestion), at most to the default caps. Only the zone's operator, until
+		/// the slot's gate closes. A later call for the same slot replaces it.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::limit_link())]
+		pub fn limit_link(
+			origin: OriginFor<T>,
+			slot: Slot,
+			export_cap_wh: EnergyWh,
+			import_cap_wh: EnergyWh,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let zone = OperatorZone::<T>::get(&who).ok_or(Error::<T>::NotZoneOperator)?;
+			ensure!(
+				matches!(T::Clock::phase(slot), SlotPhase::NotOpen | SlotPhase::Open),
+				Error::<T>::GateClosed
+			);
+			let default = Self::default_link(zone).ok_or(Error::<T>::UnknownZone)?;
+			ensure!(
+				export_cap_wh <= default.export_cap_wh && import_cap_wh <= default.import_cap_wh,
+				Error::<T>::AboveDefaultCaps
+			);
+			SlotLinks::<T>::insert(slot, zone, ZoneLink { zone, export_cap_wh, import_cap_wh });
+			Self::deposit_event(Event::LinkLimited { zone, slot, export_cap_wh, import_cap_wh });
+			Ok(())
+		}
 	}
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
+		/// Every zone's link to the hub for `slot`, with the caps its clearing uses: the default
+		/// caps, or those the operator lowered for the slot.
+		pub fn links(slot: Slot) -> alloc::vec::Vec<ZoneLink> {
+			<Self as wattle_primitives::GridLinks>::links(slot)
+		}
+
 		/// A participant's record: role, zone, status, meter key, capacity, reputation, debt.
 		pub fn participant(who: T::AccountId) -> Option<ParticipantInfo> {
 			Registry::<T>::get(who)
@@ -516,6 +608,11 @@ pub mod pallet {
 				Error::<T>::OperatorAlreadyAssigned
 			);
 			Self::ensure_tariffs_valid(&tariffs)?;
+			Links::<T>::try_mutate(|links| {
+				let at = links.partition_point(|link| link.zone < zone);
+				links.try_insert(at, ZoneLink::unbounded(zone))
+			})
+			.map_err(|_| Error::<T>::TooManyZones)?;
 			Zones::<T>::insert(zone, ZoneInfo { operator: operator.clone(), tariffs });
 			OperatorZone::<T>::insert(&operator, zone);
 			Self::deposit_event(Event::ZoneCreated { zone, operator, tariffs });
@@ -658,6 +755,19 @@ pub mod pallet {
 				Zones::<T>::iter().count() == OperatorZone::<T>::iter().count(),
 				"a zone without its operator index"
 			);
+			let links = Links::<T>::get();
+			ensure!(
+				links.windows(2).all(|pair| pair[0].zone < pair[1].zone),
+				"links out of zone order"
+			);
+			ensure!(
+				links.len() == Zones::<T>::iter().count()
+					&& links.iter().all(|link| Zones::<T>::contains_key(link.zone)),
+				"the links are not the zones'"
+			);
+			for (_, zone, limited) in SlotLinks::<T>::iter() {
+				ensure!(limited.zone == zone, "a slot's link filed under another zone");
+			}
 			Ok(())
 		}
 	}

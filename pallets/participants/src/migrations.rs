@@ -67,7 +67,13 @@ pub mod v1 {
 				.map_err(|_| sp_runtime::TryRuntimeError::Other("pre_upgrade state"))?;
 			let after = Registry::<T>::iter_values().count() as u64;
 			ensure!(before == after, "a participant was lost in the migration");
-			Pallet::<T>::do_try_state()
+			// The registry's own invariant; the rest of `try_state` waits for later versions.
+			ensure!(
+				Registry::<T>::iter_values()
+					.all(|p| p.status == AdmissionStatus::Pending || p.billed_from.is_some()),
+				"an admitted participant who is not billed"
+			);
+			Ok(())
 		}
 	}
 
@@ -76,6 +82,50 @@ pub mod v1 {
 		0,
 		1,
 		UncheckedMigrateToV1<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+pub mod v2 {
+	//! Version 2: every zone has a link to the hub (issue 16), unbounded until its operator
+	//! sets its caps, so that a market of zones created before market splitting clears as it
+	//! did: at one price.
+	use crate::pallet::*;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use wattle_primitives::ZoneLink;
+
+	/// Gives every zone an unbounded link. One read a zone and one write; a market has at most
+	/// `MAX_ZONES` zones.
+	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut zones: alloc::vec::Vec<_> = Zones::<T>::iter_keys().collect();
+			zones.sort_unstable();
+			let count = zones.len() as u64;
+			let links = zones.into_iter().map(ZoneLink::unbounded).collect::<alloc::vec::Vec<_>>();
+			if links.len() > wattle_primitives::MAX_ZONES as usize {
+				log::error!(target: "wattle::participants", "v2: {count} zones, links for the first {}", wattle_primitives::MAX_ZONES);
+			}
+			Links::<T>::put(BoundedVec::truncate_from(links));
+			log::info!(target: "wattle::participants", "v2: {count} zones linked to the hub, unbounded");
+			T::DbWeight::get().reads_writes(count, 1)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`UncheckedMigrateToV2`], run only at storage version 1, which it moves to 2.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		UncheckedMigrateToV2<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

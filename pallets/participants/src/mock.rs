@@ -114,6 +114,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		zones: vec![(ZONE, OPERATOR, tariffs()), (OTHER_ZONE, OTHER_OPERATOR, tariffs())],
 		oracles: vec![(ZONE, ORACLE)],
 		participants: vec![(HOUSEHOLD, Role::Prosumer, ZONE, meter("//10//meter"), 5_000)],
+		links: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -653,14 +653,144 @@ mod migration_to_v1 {
 	}
 
 	#[test]
-	fn a_new_chain_starts_at_version_1_with_its_households_billed_from_slot_0() {
+	fn a_new_chain_starts_at_the_latest_version_with_its_households_billed_from_slot_0() {
 		use sp_runtime::BuildStorage;
 		let genesis = RuntimeGenesisConfig::default().build_storage().unwrap();
 		sp_io::TestExternalities::new(genesis).execute_with(|| {
-			assert_eq!(Participants::on_chain_storage_version(), 1);
+			assert_eq!(Participants::on_chain_storage_version(), 2);
 		});
 		new_test_ext().execute_with(|| {
 			assert_eq!(Participants::participant(HOUSEHOLD).unwrap().billed_from, Some(0));
+		});
+	}
+}
+
+mod links {
+	use super::*;
+	use wattle_primitives::{GridLinks, MarketClock, MarketConfig, ZoneLink, MAX_ZONES};
+
+	fn link(zone: u32, export_cap_wh: u64, import_cap_wh: u64) -> ZoneLink {
+		ZoneLink { zone, export_cap_wh, import_cap_wh }
+	}
+
+	/// A time at which slot 1_000 is open and its gate closes in `secs` seconds.
+	fn gate_of_slot_1000_in(secs: u64) {
+		let config = MarketConfig::default();
+		NowSecs::set(config.slot_start(1_000) - config.gate_closure_secs - secs);
+	}
+
+	#[test]
+	fn every_zone_starts_with_an_unbounded_link_in_zone_order() {
+		run_test(|| {
+			assert_ok!(Participants::create_zone(RuntimeOrigin::root(), 3, 40, tariffs()));
+			assert_eq!(
+				Participants::links(1_000),
+				vec![
+					ZoneLink::unbounded(ZONE),
+					ZoneLink::unbounded(3),
+					ZoneLink::unbounded(OTHER_ZONE)
+				]
+			);
+		});
+	}
+
+	#[test]
+	fn the_operator_sets_its_zones_default_caps() {
+		run_test(|| {
+			assert_ok!(Participants::set_link_caps(signed(OPERATOR), 5_000, 8_000));
+			assert_eq!(
+				last_event(),
+				Event::LinkCapsSet { zone: ZONE, export_cap_wh: 5_000, import_cap_wh: 8_000 }
+			);
+			assert_eq!(Participants::links(1)[0], link(ZONE, 5_000, 8_000));
+			assert_noop!(
+				Participants::set_link_caps(signed(HOUSEHOLD), 1, 1),
+				Error::<Test>::NotZoneOperator
+			);
+		});
+	}
+
+	#[test]
+	fn a_slot_is_limited_below_the_defaults_until_its_gate_closes() {
+		run_test(|| {
+			assert_ok!(Participants::set_link_caps(signed(OPERATOR), 5_000, 8_000));
+			gate_of_slot_1000_in(1);
+			assert_noop!(
+				Participants::limit_link(signed(OPERATOR), 1_000, 5_001, 0),
+				Error::<Test>::AboveDefaultCaps
+			);
+			assert_noop!(
+				Participants::limit_link(signed(OTHER_ZONE as u64 + 100), 1_000, 0, 0),
+				Error::<Test>::NotZoneOperator
+			);
+			assert_ok!(Participants::limit_link(signed(OPERATOR), 1_000, 2_000, 0));
+			assert_eq!(
+				last_event(),
+				Event::LinkLimited {
+					zone: ZONE,
+					slot: 1_000,
+					export_cap_wh: 2_000,
+					import_cap_wh: 0
+				}
+			);
+			assert_eq!(Participants::links(1_000)[0], link(ZONE, 2_000, 0));
+			assert_eq!(Participants::links(1_001)[0], link(ZONE, 5_000, 8_000));
+			gate_of_slot_1000_in(0);
+			assert_noop!(
+				Participants::limit_link(signed(OPERATOR), 1_000, 1_000, 0),
+				Error::<Test>::GateClosed
+			);
+			<Participants as GridLinks>::forget(1_000);
+			assert_eq!(Participants::links(1_000)[0], link(ZONE, 5_000, 8_000));
+		});
+	}
+
+	#[test]
+	fn new_defaults_leave_a_slot_in_clearing_with_the_caps_it_is_cleared_under() {
+		run_test(|| {
+			assert_ok!(Participants::set_link_caps(signed(OPERATOR), 5_000, 8_000));
+			gate_of_slot_1000_in(0);
+			assert_eq!(MockClock::phase(1_000), wattle_primitives::SlotPhase::Clearing);
+			assert_ok!(Participants::set_link_caps(signed(OPERATOR), 1_000, 1_000));
+			assert_eq!(Participants::links(1_000)[0], link(ZONE, 5_000, 8_000));
+			assert_eq!(Participants::links(1_001)[0], link(ZONE, 1_000, 1_000));
+		});
+	}
+
+	#[test]
+	fn a_market_has_at_most_max_zones_zones() {
+		run_test(|| {
+			let existing = Links::<Test>::get().len() as u32;
+			for zone in existing..MAX_ZONES {
+				let operator = 1_000 + zone as u64;
+				assert_ok!(Participants::create_zone(
+					RuntimeOrigin::root(),
+					100 + zone,
+					operator,
+					tariffs()
+				));
+			}
+			assert_noop!(
+				Participants::create_zone(RuntimeOrigin::root(), 999, 5_000, tariffs()),
+				Error::<Test>::TooManyZones
+			);
+		});
+	}
+
+	#[test]
+	fn migration_to_v2_links_every_zone_unbounded() {
+		use crate::migrations::v2::MigrateToV2;
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		new_test_ext().execute_with(|| {
+			Links::<Test>::kill();
+			StorageVersion::new(1).put::<Participants>();
+			MigrateToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Participants::on_chain_storage_version(), 2);
+			assert_eq!(
+				Participants::links(0),
+				vec![ZoneLink::unbounded(ZONE), ZoneLink::unbounded(OTHER_ZONE)]
+			);
+			assert_ok!(Participants::do_try_state());
 		});
 	}
 }

@@ -44,6 +44,8 @@ pub trait WeightInfo {
 	fn update_meter() -> Weight;
 	fn deregister() -> Weight;
 	fn repay_debt() -> Weight;
+	fn set_link_caps() -> Weight;
+	fn limit_link() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -200,6 +202,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	fn set_link_caps() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn limit_link() -> Weight {
+		Weight::from_parts(25_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measurements with RocksDB's database weights, for mock runtimes.
@@ -258,5 +270,15 @@ impl WeightInfo for () {
 		Weight::from_parts(56_262_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn set_link_caps() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn limit_link() -> Weight {
+		Weight::from_parts(25_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -81,11 +81,12 @@ fn households<T: Config>(n: u32) -> Vec<T::AccountId> {
 fn progress(clearing: Option<Clearing>, stage: Stage) -> Progress {
 	Progress {
 		slot: SLOT,
-		clearing,
+		clearing: clearing.map(wattle_primitives::ClearedPrices::Single),
 		stage,
 		paid_in: 0,
 		paid_out: 0,
 		totals: SlotTotals { price: PRICE, ..Default::default() },
+		rent_paid: 0,
 	}
 }
 

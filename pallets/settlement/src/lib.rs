@@ -10,10 +10,14 @@
 //! approved before the slot began: it drew from the grid whether it traded or not), under the
 //! settlement rule of `docs/DESIGN.md`:
 //!
-//! - **Energy** at the clearing price: each order's fill follows from the slot's O(1) clearing
-//!   result (`wattle_double_auction::fill_of`); a buyer pays `bought * price` and a seller
-//!   receives `sold * price`, both through the market's escrow (`settlement.escrow`), which
-//!   holds every deposit of every unsettled order.
+//! - **Energy** at its zone's clearing price: each order's fill follows from the slot's
+//!   O(zones) clearing result and the household's zone; a buyer pays `bought * price` and a
+//!   seller receives `sold * price`, both through the market's escrow (`settlement.escrow`),
+//!   which holds every deposit of every unsettled order.
+//! - **Congestion rent.** Where a congested link split the market, buyers paid more than the
+//!   sellers received: `Σ (hub price − zone price) · net export`. Once every household is
+//!   settled, each congested zone's term is paid out of the escrow to that zone's operator
+//!   ([`Event::CongestionRentPaid`]), so the escrow ends the slot as it began.
 //! - **Grid fee** `bought * grid_fee` to the zone operator.
 //! - **Imbalance** `d = measured_net - contracted_net` (Wh, net export): for `d < 0` the
 //!   household pays `|d| * retail_price` to the zone operator, for `d > 0` the operator pays
@@ -50,6 +54,7 @@ pub use pallet::*;
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
 mod ledger;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod rule;
@@ -77,10 +82,15 @@ pub mod pallet {
 	use sp_runtime::traits::AccountIdConversion;
 	use wattle_primitives::{
 		AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, OrderBook,
-		ParticipantRegistry, Slot,
+		ParticipantRegistry, Slot, ZoneId,
 	};
 
+	/// 1: the walk's progress keeps the slot's prices per zone and the rent paid
+	/// ([`crate::migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -186,6 +196,9 @@ pub mod pallet {
 		/// Every household of `slot` is settled and the slot's book is pruned; totals in
 		/// `settlement.slotTotalsOf(slot)`.
 		SlotSettled { slot: Slot, participants: u32, volume_wh: EnergyWh, price: Balance },
+		/// The congestion rent of `zone`'s link in `slot`, `(hub price − zone price) · net
+		/// export`, was paid to its operator out of the escrow.
+		CongestionRentPaid { slot: Slot, zone: ZoneId, operator: T::AccountId, amount: Balance },
 	}
 
 	#[pallet::error]

@@ -71,6 +71,7 @@ impl pallet_orders::Config for Test {
 impl pallet_clearing::Config for Test {
 	type Book = Orders;
 	type Clock = Orders;
+	type Grid = Participants;
 	type MaxAuthorities = ConstU32<4>;
 	type WeightInfo = ();
 }
@@ -195,10 +196,29 @@ pub fn signed_reading(
 	}
 }
 
+/// A second zone, the suburb, where Dave produces in [`new_test_ext_with_suburb`]; its link
+/// starts unbounded and `ORACLE` relays its meters too.
+pub const SUBURB: u32 = 1;
+pub const SUBURB_OPERATOR: AccountId = 3;
+
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	test_ext(false)
+}
+
+pub fn new_test_ext_with_suburb() -> sp_io::TestExternalities {
+	test_ext(true)
+}
+
+fn test_ext(with_suburb: bool) -> sp_io::TestExternalities {
+	let zone_of = |who: AccountId| if with_suburb && who == DAVE { SUBURB } else { ZONE };
+	let (mut zones, mut oracles) = (vec![(ZONE, OPERATOR, tariffs())], vec![(ZONE, ORACLE)]);
+	if with_suburb {
+		zones.push((SUBURB, SUBURB_OPERATOR, tariffs()));
+		oracles.push((SUBURB, ORACLE));
+	}
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [(OPERATOR, FUNDS), (ORACLE, FUNDS)]
+		balances: [(OPERATOR, FUNDS), (ORACLE, FUNDS), (SUBURB_OPERATOR, FUNDS)]
 			.into_iter()
 			.chain(
 				HOUSEHOLDS.iter().map(|who| (*who, if *who == POOR { POOR_FUNDS } else { FUNDS })),
@@ -209,12 +229,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	pallet_participants::GenesisConfig::<Test> {
-		zones: vec![(ZONE, OPERATOR, tariffs())],
-		oracles: vec![(ZONE, ORACLE)],
+		zones,
+		oracles,
 		participants: HOUSEHOLDS
 			.iter()
-			.map(|who| (*who, role(*who), ZONE, meter(*who).public(), 60_000))
+			.map(|who| (*who, role(*who), zone_of(*who), meter(*who).public(), 60_000))
 			.collect(),
+		links: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -536,7 +536,9 @@ fn a_participant_is_settled_once_however_many_orders_and_pages_it_has() {
 mod randomized {
 	use super::*;
 	use proptest::prelude::*;
-	use wattle_double_auction::{clear, fill_of, ClearingResult, Order};
+	use wattle_double_auction::{
+		clear, clear_split, fill_of, Order, SplitResult, ZoneLink, ZonedOrder,
+	};
 	use wattle_primitives::order_id;
 
 	/// An order a household tries to place: (household index, buy?, energy, price).
@@ -560,25 +562,49 @@ mod randomized {
 	}
 
 	/// What the settlement rule says each household's balance changes by, computed here from
-	/// the book, its clearing and the readings, independently of the pallet.
+	/// the book, its clearing under `links` and the readings, independently of the pallet: each
+	/// household at its zone's price. Also each household's position and the slot's congestion
+	/// rent.
 	fn expected_changes(
 		book: &[(AccountId, Order)],
 		readings: &[Option<(u64, u64)>],
-	) -> (Vec<i128>, Vec<(i128, i128)>) {
-		let result = clear(book.iter().map(|(_, order)| *order)).unwrap();
-		let price = match result {
-			ClearingResult::Trade(clearing) => clearing.price as i128,
-			ClearingResult::NoTrade => 0,
+		links: &[ZoneLink],
+	) -> (Vec<i128>, Vec<(i128, i128)>, i128) {
+		let zone_of = |who: AccountId| Participants::participant(who).map_or(ZONE, |p| p.zone);
+		let zoned: Vec<ZonedOrder> = book
+			.iter()
+			.map(|(who, order)| ZonedOrder { zone: zone_of(*who), order: *order })
+			.collect();
+		let result = clear_split(&zoned, links).unwrap();
+		if links.iter().all(|link| *link == ZoneLink::unbounded(link.zone)) {
+			// Unbounded links: the single auction's result, from the book alone.
+			let single = clear(book.iter().map(|(_, order)| *order)).unwrap();
+			for order in &zoned {
+				assert_eq!(fill_of(&order.order, &single), result.fill_of(order));
+			}
+		}
+		let (price_of, rent) = match &result {
+			SplitResult::Trade(clearing) => (
+				clearing
+					.zones
+					.iter()
+					.map(|zone| (zone.zone, zone.price as i128))
+					.collect::<Vec<_>>(),
+				clearing.congestion_rent() as i128,
+			),
+			SplitResult::NoTrade => (Vec::new(), 0),
 		};
 		let mut positions = Vec::new();
 		let changes = HOUSEHOLDS
 			.iter()
 			.zip(readings)
 			.map(|(who, reading)| {
+				let zone = zone_of(*who);
+				let price = price_of.iter().find(|(z, _)| *z == zone).map_or(0, |(_, p)| *p);
 				let (mut bought, mut sold) = (0i128, 0i128);
-				for (_, order) in book.iter().filter(|(owner, _)| owner == who) {
-					let fill = fill_of(order, &result) as i128;
-					match order.side {
+				for order in zoned.iter().zip(book).filter(|(_, (owner, _))| owner == who) {
+					let fill = result.fill_of(order.0) as i128;
+					match order.0.order.side {
 						Side::Buy => bought += fill,
 						Side::Sell => sold += fill,
 					}
@@ -599,7 +625,7 @@ mod randomized {
 				change
 			})
 			.collect();
-		(changes, positions)
+		(changes, positions, rent)
 	}
 
 	/// The energy a book trades under the rule.
@@ -611,14 +637,26 @@ mod randomized {
 	/// Energy traded over all randomized runs: the runs must exercise trading, not only
 	/// refusals and readings.
 	static TRADED_WH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+	/// Congestion rent over the randomized runs with a suburb: the runs must split markets.
+	static RENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-	fn run(plan: Vec<SlotPlan>) {
-		new_test_ext().execute_with(|| {
+	/// Runs `plan`; with `suburb_caps` Dave produces in the suburb behind a link of those caps.
+	fn run(plan: Vec<SlotPlan>, suburb_caps: Option<(u64, u64)>) {
+		let mut ext =
+			if suburb_caps.is_some() { new_test_ext_with_suburb() } else { new_test_ext() };
+		ext.execute_with(|| {
+			if let Some((export_cap_wh, import_cap_wh)) = suburb_caps {
+				assert_ok!(Participants::set_link_caps(
+					RuntimeOrigin::signed(SUBURB_OPERATOR),
+					export_cap_wh,
+					import_cap_wh
+				));
+			}
 			let issuance = Balances::total_issuance();
 			let everyone: Vec<AccountId> = HOUSEHOLDS
 				.iter()
 				.copied()
-				.chain([OPERATOR, ORACLE, Settlement::escrow_account()])
+				.chain([OPERATOR, ORACLE, SUBURB_OPERATOR, Settlement::escrow_account()])
 				.collect();
 			let net_worth = || -> i128 {
 				// Debts are the operator's claims on households: moving money between them
@@ -630,7 +668,7 @@ mod randomized {
 			for (attempts, readings) in plan {
 				let before: Vec<i128> = HOUSEHOLDS.iter().map(|w| total(*w) as i128).collect();
 				let debts_before: Vec<i128> = HOUSEHOLDS.iter().map(|w| debt(*w) as i128).collect();
-				let operator_before = total(OPERATOR) as i128;
+				let operators_before = total(OPERATOR) as i128 + total(SUBURB_OPERATOR) as i128;
 				let mut book = Vec::new();
 				for (index, buy, energy_wh, price) in attempts {
 					let who = HOUSEHOLDS[index];
@@ -662,7 +700,9 @@ mod randomized {
 				assert_eq!(net_worth(), issuance as i128, "all money is in these accounts");
 				assert_eq!(total(Settlement::escrow_account()), 1);
 
-				let (mut expected, positions) = expected_changes(&book, &readings);
+				let links = <Participants as wattle_primitives::GridLinks>::links(slot);
+				let (mut expected, positions, rent) = expected_changes(&book, &readings, &links);
+				RENT.fetch_add(rent as u64, std::sync::atomic::Ordering::Relaxed);
 				// The slot before, in which nobody traded or read, settled in this round too:
 				// every household billed for it drew its whole connection.
 				if slot > FIRST_BILLED_SLOT {
@@ -690,7 +730,9 @@ mod randomized {
 					);
 					operator_expected -= actual;
 				}
-				assert_eq!(total(OPERATOR) as i128 - operator_before, operator_expected);
+				// The operators got every household's charges less credits, and the rent.
+				let operators = total(OPERATOR) as i128 + total(SUBURB_OPERATOR) as i128;
+				assert_eq!(operators - operators_before, operator_expected);
 				// Repay what can be repaid, so that households keep trading.
 				for who in HOUSEHOLDS {
 					if debt(who) > 0 {
@@ -711,8 +753,25 @@ mod randomized {
 		fn money_is_conserved_and_every_bill_follows_the_rule(
 			plan in proptest::collection::vec(slot_plan(), 1..6)
 		) {
-			run(plan);
+			run(plan, None);
 		}
+
+		/// The same with Dave producing in a suburb behind a link of random caps: each
+		/// household is billed at its zone's price and the rent reaches the suburb's operator.
+		#[test]
+		fn split_markets_conserve_money_and_bill_each_zone_at_its_price(
+			plan in proptest::collection::vec(slot_plan(), 1..6),
+			export_cap_wh in 0..400u64,
+			import_cap_wh in 0..400u64,
+		) {
+			run(plan, Some((export_cap_wh, import_cap_wh)));
+		}
+	}
+
+	#[test]
+	fn the_randomized_runs_split_markets() {
+		split_markets_conserve_money_and_bill_each_zone_at_its_price();
+		assert!(RENT.load(std::sync::atomic::Ordering::Relaxed) > 0);
 	}
 
 	#[test]
@@ -790,6 +849,7 @@ mod pruning {
 				paid_in: 0,
 				paid_out: 0,
 				totals: Default::default(),
+				rent_paid: 0,
 			});
 			let mut blocks = 0;
 			while InProgress::<Test>::get().is_some() {
@@ -854,5 +914,48 @@ mod missing_readings {
 					> cost(position.as_ref(), Some(truth), capacity_wh)
 			);
 		}
+	}
+}
+
+mod market_splitting {
+	use super::*;
+
+	/// Carol, in the town, bids 500 Wh at 0.25 WTL/kWh; Dave, in the suburb, asks 500 Wh at
+	/// 0.15; the suburb's link exports at most 200 Wh. The suburb sells 200 at Dave's 0.15, the
+	/// town buys them at Carol's 0.25, and the link earns `(0.25 − 0.15) · 200`.
+	#[test]
+	fn a_congested_slot_pays_each_zone_its_price_and_the_rent_to_the_links_operator() {
+		new_test_ext_with_suburb().execute_with(|| {
+			assert_ok!(Participants::set_link_caps(RuntimeOrigin::signed(SUBURB_OPERATOR), 200, 0));
+			carol_buys_from_dave();
+			let before = worth(SUBURB_OPERATOR) as i128;
+			let changes = settle_cycle(&[(CAROL, 200, 0), (DAVE, 0, 200)]);
+			let (town_price, suburb_price) = (250_000_000i128, 150_000_000i128);
+			assert_eq!(change(&changes, CAROL), -(200 * town_price + 200 * GRID_FEE as i128));
+			assert_eq!(change(&changes, DAVE), 200 * suburb_price);
+			assert_eq!(change(&changes, OPERATOR), 200 * GRID_FEE as i128);
+			let rent = 200 * (town_price - suburb_price);
+			assert_eq!(worth(SUBURB_OPERATOR) as i128 - before, rent);
+			assert_eq!((bill(CAROL).price, bill(DAVE).price), (250_000_000, 150_000_000));
+			System::assert_has_event(
+				Event::<Test>::CongestionRentPaid {
+					slot: SLOT,
+					zone: SUBURB,
+					operator: SUBURB_OPERATOR,
+					amount: rent as Balance,
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn an_unbounded_link_settles_the_two_zones_at_one_price() {
+		new_test_ext_with_suburb().execute_with(|| {
+			carol_buys_from_dave();
+			let changes = settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500)]);
+			assert_eq!(change(&changes, CAROL), -(500 * PRICE as i128 + 500 * GRID_FEE as i128));
+			assert_eq!(change(&changes, DAVE), 500 * PRICE as i128);
+		});
 	}
 }

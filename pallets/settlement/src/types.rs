@@ -6,8 +6,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use wattle_double_auction::{Clearing, Order};
-use wattle_primitives::{Balance, EnergyWh, Reading, Slot, ZoneId};
+use wattle_double_auction::Order;
+use wattle_primitives::{Balance, ClearedPrices, EnergyWh, Reading, Slot, ZoneId};
 
 /// A household's part of one slot: everything settlement needs of it, under one key.
 #[derive(
@@ -176,6 +176,9 @@ pub enum Stage {
 	/// Forgetting the records and clearing outcome of the slot that has just left the retention
 	/// period, from `cursor` on.
 	PruneExpired { cursor: Option<BoundedVec<u8, RawKeyLen>> },
+	/// Paying the congestion rent of the market's zones, from the `next`-th zone of the split
+	/// on, to each congested link's operator (after the households, before the book).
+	PayRents { next: u32 },
 }
 
 /// The longest raw storage key a walk keeps as its cursor.
@@ -188,8 +191,8 @@ pub type RawKeyLen = frame_support::traits::ConstU32<128>;
 pub struct Progress {
 	/// The slot.
 	pub slot: Slot,
-	/// Its clearing, if it traded: every order's fill follows from it.
-	pub clearing: Option<Clearing>,
+	/// Its clearing, if it traded: every order's fill and price follow from it and its zone.
+	pub clearing: Option<ClearedPrices>,
 	/// How far its walk is.
 	pub stage: Stage,
 	/// What the households settled so far paid for energy (left in the escrow).
@@ -198,4 +201,7 @@ pub struct Progress {
 	pub paid_out: Balance,
 	/// The totals so far.
 	pub totals: SlotTotals,
+	/// Congestion rent paid so far to the operators of the congested links (out of the escrow,
+	/// where the buyers' payments left it beyond what the sellers received).
+	pub rent_paid: Balance,
 }

@@ -17,10 +17,11 @@ use frame_support::{
 	},
 	weights::WeightMeter,
 };
-use wattle_double_auction::{Clearing, Side};
+use wattle_double_auction::Side;
 use wattle_primitives::{
-	connection_capacity_wh, Balance, ClearedSlots, ClearingState, MarketClock, MarketConfig,
-	OrderBook, ParticipantInfo, ParticipantRegistry, Position, Reading, Slot, SlotPhase, ZoneInfo,
+	connection_capacity_wh, Balance, ClearedPrices, ClearedSlots, ClearingState, MarketClock,
+	MarketConfig, OrderBook, ParticipantInfo, ParticipantRegistry, Position, Reading, Slot,
+	SlotPhase, ZoneInfo,
 };
 
 /// The zones a walk has met, each read once.
@@ -102,6 +103,10 @@ impl<T: Config> Pallet<T> {
 	) -> u32 {
 		let steps = match p.stage.clone() {
 			Stage::Households { after } => Self::settle_households(&mut p, after, max, meter),
+			Stage::PayRents { next } => {
+				Self::pay_rent(&mut p, next);
+				1
+			},
 			Stage::PruneBook => {
 				meter.consume(T::WeightInfo::prune_page());
 				if T::Book::prune_last_page(p.slot) == 0 {
@@ -185,7 +190,7 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let Some((who, participant)) = participants.next() else {
-				p.stage = Stage::PruneBook;
+				p.stage = Stage::PayRents { next: 0 };
 				// Reaching the end costs a step even when nothing is left to settle.
 				return visited.max(1);
 			};
@@ -245,22 +250,21 @@ impl<T: Config> Pallet<T> {
 			ClearingState::NoTrade => None,
 			ClearingState::Traded(clearing) => Some(clearing),
 		};
+		let price = clearing.as_ref().map_or(0, |clearing| clearing.hub_price());
 		Ok(Progress {
 			slot,
 			clearing,
 			stage: Stage::Households { after: None },
 			paid_in: 0,
 			paid_out: 0,
-			totals: SlotTotals {
-				price: clearing.map_or(0, |clearing| clearing.price),
-				..Default::default()
-			},
+			totals: SlotTotals { price, ..Default::default() },
+			rent_paid: 0,
 		})
 	}
 
 	fn finish(p: &Progress, expired: Option<Slot>) {
-		if p.paid_in != p.paid_out {
-			defensive!("a slot's buyers and sellers did not pay the same for its energy");
+		if p.paid_in != p.paid_out.saturating_add(p.rent_paid) {
+			defensive!("a slot's buyers paid other than its sellers and its congested links got");
 		}
 		if let Some(old) = expired {
 			// The outcome explains the bills' fills for as long as the bills are kept.
@@ -278,15 +282,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `record`'s contracted position under the slot's clearing: each order's fill follows from
-	/// the O(1) result. `None` if none of its orders traded.
+	/// the O(zones) result and the record's zone. `None` if none of its orders traded.
 	pub fn position_of(
 		record: &SlotRecord<T::MaxOrdersPerAccountPerSlot>,
-		clearing: Option<&Clearing>,
+		clearing: Option<&ClearedPrices>,
 	) -> Option<Position> {
 		let clearing = clearing?;
 		let mut position = Position::default();
 		for order in record.orders.iter() {
-			let fill = clearing.fill_of(order);
+			let fill = clearing.fill_of(record.zone, order);
 			match order.side {
 				Side::Buy => position.bought_wh = position.bought_wh.saturating_add(fill),
 				Side::Sell => position.sold_wh = position.sold_wh.saturating_add(fill),
@@ -320,19 +324,16 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let position = Self::position_of(&record, p.clearing.as_ref());
+		// Buyers pay and sellers receive their own zone's price.
+		let price = p.clearing.as_ref().map_or(0, |clearing| clearing.price_of(record.zone));
 		let substitute = Reading {
 			imported_wh: connection_capacity_wh(participant.max_power_w, config.slot_secs),
 			exported_wh: 0,
 		};
-		let charges = rule::charges(
-			position.as_ref(),
-			record.reading,
-			substitute,
-			p.totals.price,
-			&zone.tariffs,
-		);
+		let charges =
+			rule::charges(position.as_ref(), record.reading, substitute, price, &zone.tariffs);
 		let mut bill = Bill {
-			price: p.totals.price,
+			price,
 			bought_wh: position.map_or(0, |position| position.bought_wh),
 			sold_wh: position.map_or(0, |position| position.sold_wh),
 			imported_wh: charges.metered.imported_wh,
@@ -374,6 +375,38 @@ impl<T: Config> Pallet<T> {
 			imbalance_credit: bill.imbalance_credit,
 			penalty: bill.penalty,
 			debt: bill.debt,
+		});
+	}
+
+	/// Pays the `next`-th zone's congestion rent, `(hub price − zone price) · net export`, out of
+	/// the escrow to the zone's operator, then moves to the next zone or on to the book. The
+	/// buyers' payments left exactly the slot's rent in the escrow beyond what the sellers
+	/// received, so the escrow ends the slot as it began.
+	fn pay_rent(p: &mut Progress, next: u32) {
+		let Some(ClearedPrices::Split(split)) = p.clearing.as_ref() else {
+			p.stage = Stage::PruneBook;
+			return;
+		};
+		let Some(zone) = split.zones.get(next as usize) else {
+			p.stage = Stage::PruneBook;
+			return;
+		};
+		p.stage = Stage::PayRents { next: next.saturating_add(1) };
+		let rent = wattle_double_auction::SplitClearing::congestion_rent_of(zone, split.hub_price);
+		if rent == 0 {
+			return;
+		}
+		let Some(info) = T::Registry::zone(zone.zone) else {
+			defensive!("a congested zone without an operator: its rent stays in the escrow");
+			return;
+		};
+		Self::pay(&Self::escrow_account(), &info.operator, rent);
+		p.rent_paid = p.rent_paid.saturating_add(rent);
+		Self::deposit_event(Event::CongestionRentPaid {
+			slot: p.slot,
+			zone: zone.zone,
+			operator: info.operator,
+			amount: rent,
 		});
 	}
 

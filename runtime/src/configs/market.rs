@@ -57,6 +57,7 @@ impl pallet_metering::Config for Runtime {
 impl pallet_clearing::Config for Runtime {
 	type Book = Orders;
 	type Clock = Orders;
+	type Grid = Participants;
 	type MaxAuthorities = ConstU32<32>;
 	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
 }
