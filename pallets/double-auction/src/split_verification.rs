@@ -4,7 +4,7 @@
 use crate::{
 	split_prices::{hub_price_of, zone_price_of, PriceBounds},
 	types::{EnergyWh, Order, OrderId, Price, Side},
-	verification::VerifyError,
+	verification::{is_valid_marginal, VerifyError},
 	zones::{SplitClearing, SplitResult, ZoneClearing, ZoneLink, ZonedOrder, MAX_ZONES},
 };
 use bounded_collections::{BoundedVec, ConstU32};
@@ -85,15 +85,6 @@ impl SplitVerifyError {
 	fn marginal_not_found(side: Side) -> Self {
 		VerifyError::marginal_not_found(side).into()
 	}
-	fn marginal_on_wrong_side(side: Side) -> Self {
-		VerifyError::marginal_on_wrong_side(side).into()
-	}
-	fn marginal_off_price(side: Side) -> Self {
-		VerifyError::marginal_off_price(side).into()
-	}
-	fn marginal_overfilled(side: Side) -> Self {
-		VerifyError::marginal_overfilled(side).into()
-	}
 	fn volume_mismatch(side: Side) -> Self {
 		VerifyError::volume_mismatch(side).into()
 	}
@@ -169,19 +160,7 @@ impl ZoneTally {
 			}));
 			return Ok(());
 		};
-		let other_side = order.side.opposite();
-		if clearing.marginal(other_side).is_some_and(|marginal| marginal.id == order.id) {
-			return Err(SplitVerifyError::marginal_on_wrong_side(other_side));
-		}
-		if let Some(marginal) =
-			clearing.marginal(order.side).filter(|marginal| marginal.id == order.id)
-		{
-			if order.price != clearing.price {
-				return Err(SplitVerifyError::marginal_off_price(order.side));
-			}
-			if marginal.fill_wh.get() > order.energy_wh {
-				return Err(SplitVerifyError::marginal_overfilled(order.side));
-			}
+		if is_valid_marginal(order, clearing.price, |side| clearing.marginal(side))? {
 			self.side_mut(order.side).marginal_seen = true;
 		}
 		let fill_wh = clearing.fill_of(order);

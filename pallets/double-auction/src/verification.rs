@@ -244,19 +244,7 @@ impl TradeTally {
 		// A marginal order must be a real order of its side at the clearing price, within its
 		// energy; otherwise an id that names no order, or the wrong one, could encode the same
 		// fills as the canonical marginal and the result would not be unique.
-		let other_side = order.side.opposite();
-		if clearing.marginal(other_side).is_some_and(|marginal| marginal.id == order.id) {
-			return Err(VerifyError::marginal_on_wrong_side(other_side));
-		}
-		if let Some(marginal) =
-			clearing.marginal(order.side).filter(|marginal| marginal.id == order.id)
-		{
-			if order.price != clearing.price {
-				return Err(VerifyError::marginal_off_price(order.side));
-			}
-			if marginal.fill_wh.get() > order.energy_wh {
-				return Err(VerifyError::marginal_overfilled(order.side));
-			}
+		if is_valid_marginal(order, clearing.price, |side| clearing.marginal(side))? {
 			self.side_mut(order.side).marginal_seen = true;
 		}
 
@@ -318,6 +306,32 @@ impl TradeTally {
 			_ => Err(VerifyError::PriceNotMidpoint),
 		}
 	}
+}
+
+/// Whether `order` is the marginal order claimed for its side, where `marginal` gives each
+/// side's claimed marginal at the clearing `price`; an error if the claim is wrong. A marginal
+/// order must be a real order of its side at the price, within its energy: otherwise an id that
+/// names no order, or the wrong one, could encode the same fills and the result would not be
+/// unique. Shared by the single auction's check and each zone of a split one.
+pub(crate) fn is_valid_marginal(
+	order: &Order,
+	price: Price,
+	marginal: impl Fn(Side) -> Option<crate::types::Marginal>,
+) -> Result<bool, VerifyError> {
+	let other_side = order.side.opposite();
+	if marginal(other_side).is_some_and(|claimed| claimed.id == order.id) {
+		return Err(VerifyError::marginal_on_wrong_side(other_side));
+	}
+	let Some(claimed) = marginal(order.side).filter(|claimed| claimed.id == order.id) else {
+		return Ok(false);
+	};
+	if order.price != price {
+		return Err(VerifyError::marginal_off_price(order.side));
+	}
+	if claimed.fill_wh.get() > order.energy_wh {
+		return Err(VerifyError::marginal_overfilled(order.side));
+	}
+	Ok(true)
 }
 
 /// Checks `result` against the whole book at once: [`Verifier`] fed with every order in turn.
