@@ -169,10 +169,11 @@
 //!
 //! ### Cost
 //!
-//! [`clear_split`] sorts each zone's orders once (O(n log n)), finds the hub's level by a binary
-//! search over prices (O(zones · log n) a step), clears each congested zone on its own by
-//! another search, and shares out the hub's level among the coupled zones by exchanges between
-//! pairs of zones. The verifier is O(n) with O(zones) state, then O(zones²) at the end.
+//! [`clear_split`] sorts each zone's orders once by price alone, on 16-byte entries, and only
+//! the one level per side where a zone's fill stops by id (O(n log n)). It finds the hub's level
+//! by a binary search over prices (O(zones · log n) a step), clears each congested zone on its
+//! own by another search, and shares out the hub's level among the coupled zones by exchanges
+//! between pairs of zones. Prices above `u64::MAX` are keyed by their rank instead. The verifier is O(n) with O(zones) state, then O(zones²) at the end.
 //!
 //! ## Bounds
 //!

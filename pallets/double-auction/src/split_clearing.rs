@@ -2,7 +2,8 @@
 //! link to the hub with an export and an import cap. The rule is in the crate documentation.
 //!
 //! The computation, for `n` orders in `z` zones:
-//! 1. Sort each zone's bids and asks by price (best first), then id: O(n log n).
+//! 1. Sort each zone's bids and asks by price, best first, as 16-byte entries: O(n log n). Only
+//!    the one level per side where a zone's fill stops is then sorted by id.
 //! 2. Find the lowest hub price at which the zones' offers to the hub, each clamped to its
 //!    link's caps, supply at least what they demand: a binary search over prices, each step
 //!    O(z log n).
@@ -49,45 +50,96 @@ pub enum SplitError {
 	VolumeOverflow,
 }
 
-/// An order as the clearing needs it.
-#[derive(Clone, Copy)]
-struct Entry {
-	price: Price,
-	id: OrderId,
-	energy_wh: EnergyWh,
+/// How the clearing keys prices: by the prices themselves when every price fits a `u64` (sorting
+/// 16-byte entries costs about what sorting the prices does), else by their rank among the
+/// book's distinct prices and 0. Keys keep the prices' order and everything before the final
+/// midpoint rules only compares prices with each other, so both give the same result.
+enum PriceKeys {
+	Direct,
+	Ranked(Vec<Price>),
 }
 
-/// One side of a zone's book, best price first and, at equal prices, lowest id first; with the
-/// running sums of energy.
+impl PriceKeys {
+	fn key_of(&self, price: Price) -> u64 {
+		match self {
+			// Only called with prices that fit (see `clear_split`).
+			Self::Direct => price as u64,
+			Self::Ranked(prices) => prices.partition_point(|p| *p < price) as u64,
+		}
+	}
+
+	/// The key of `price` if some order may be priced there.
+	fn exact_key(&self, price: Price) -> Option<u64> {
+		match self {
+			Self::Direct => u64::try_from(price).ok(),
+			Self::Ranked(prices) => prices.binary_search(&price).ok().map(|rank| rank as u64),
+		}
+	}
+
+	/// The price an order's key stands for.
+	fn price_of(&self, key: u64) -> Price {
+		match self {
+			Self::Direct => Price::from(key),
+			Self::Ranked(prices) => prices.get(key as usize).copied().unwrap_or(Price::MAX),
+		}
+	}
+}
+
+/// Per order, by its position in the input: its id and its energy.
+type Facts = [(OrderId, EnergyWh)];
+
+/// One side of a zone's book, best price first; within the price levels where the order of ids
+/// decides who trades, lowest id first (see [`SortedSide::order_level_by_id`]); with the running
+/// sums of energy.
 struct SortedSide {
 	side: Side,
-	entries: Vec<Entry>,
+	/// `(price key, position)`.
+	entries: Vec<(u64, usize)>,
 	/// `prefix[i]` is the energy of the first `i` entries.
 	prefix: Vec<u128>,
 }
 
 impl SortedSide {
-	fn new(side: Side, mut entries: Vec<Entry>) -> Self {
+	fn new(side: Side, mut entries: Vec<(u64, usize)>, facts: &Facts) -> Self {
 		match side {
-			Side::Buy => {
-				entries.sort_unstable_by(|a, b| b.price.cmp(&a.price).then(a.id.cmp(&b.id)))
-			},
-			Side::Sell => {
-				entries.sort_unstable_by(|a, b| a.price.cmp(&b.price).then(a.id.cmp(&b.id)))
-			},
+			Side::Buy => entries.sort_unstable_by_key(|(key, _)| core::cmp::Reverse(*key)),
+			Side::Sell => entries.sort_unstable_by_key(|(key, _)| *key),
 		}
-		let mut prefix = Vec::with_capacity(entries.len() + 1);
-		let mut sum = 0u128;
-		prefix.push(sum);
-		for entry in &entries {
-			sum = sum.saturating_add(u128::from(entry.energy_wh));
-			prefix.push(sum);
-		}
-		Self { side, entries, prefix }
+		let mut side = Self { side, entries, prefix: Vec::new() };
+		side.sum_energy(facts);
+		side
 	}
 
-	/// Whether an order priced `order_price` is priced better than `price` for this side.
-	fn better(&self, order_price: Price, price: Price) -> bool {
+	fn sum_energy(&mut self, facts: &Facts) {
+		self.prefix.clear();
+		self.prefix.reserve(self.entries.len() + 1);
+		let mut sum = 0u128;
+		self.prefix.push(sum);
+		for (_, position) in &self.entries {
+			sum = sum.saturating_add(u128::from(facts[*position].1));
+			self.prefix.push(sum);
+		}
+	}
+
+	/// Puts the orders priced `price` in id order: only there, where the zone's fill stops,
+	/// does the order of ids decide who trades.
+	fn order_level_by_id(&mut self, price: u64, facts: &Facts) {
+		let (better, at_least) = self.split_at(price);
+		if at_least - better > 1 {
+			self.entries[better..at_least].sort_unstable_by_key(|(_, position)| facts[*position].0);
+			for index in better..at_least {
+				let energy = u128::from(facts[self.entries[index].1].1);
+				self.prefix[index + 1] = self.prefix[index] + energy;
+			}
+		}
+	}
+
+	fn energy_of(&self, index: usize) -> EnergyWh {
+		(self.prefix[index + 1] - self.prefix[index]) as EnergyWh
+	}
+
+	/// Whether an order keyed `order_price` is priced better than `price` for this side.
+	fn better(&self, order_price: u64, price: u64) -> bool {
 		match self.side {
 			Side::Buy => order_price > price,
 			Side::Sell => order_price < price,
@@ -95,17 +147,95 @@ impl SortedSide {
 	}
 
 	/// How many entries are priced strictly better than `price`, and how many at least as well.
-	fn split_at(&self, price: Price) -> (usize, usize) {
-		let better = self.entries.partition_point(|entry| self.better(entry.price, price));
-		let at_least =
-			better + self.entries[better..].partition_point(|entry| entry.price == price);
+	fn split_at(&self, price: u64) -> (usize, usize) {
+		let better = self.entries.partition_point(|(key, _)| self.better(*key, price));
+		let at_least = better + self.entries[better..].partition_point(|(key, _)| *key == price);
 		(better, at_least)
 	}
 
 	/// Energy priced strictly better than `price`, and energy priced exactly `price`.
-	fn energy_around(&self, price: Price) -> (u128, u128) {
+	fn energy_around(&self, price: u64) -> (u128, u128) {
 		let (better, at_least) = self.split_at(price);
 		(self.prefix[better], self.prefix[at_least] - self.prefix[better])
+	}
+
+	/// How this side fills when the orders better than `price` fill completely and those at
+	/// `price` share `at_level` Wh in id order.
+	fn filled(&self, price: u64, at_level: i128) -> SideFill<'_> {
+		let (better, at_least) = self.split_at(price);
+		SideFill { sorted: self, better, at_least, at_level: u128::try_from(at_level).unwrap_or(0) }
+	}
+}
+
+/// A side's fills (see [`SortedSide::filled`]): in sorted order, a run of orders that trade
+/// completely, at most one that trades in part, and the rest nothing.
+struct SideFill<'a> {
+	sorted: &'a SortedSide,
+	better: usize,
+	at_least: usize,
+	at_level: u128,
+}
+
+impl SideFill<'_> {
+	/// The energy before the level.
+	fn base(&self) -> u128 {
+		self.sorted.prefix[self.better]
+	}
+
+	fn traded_wh(&self) -> u128 {
+		let level = self.sorted.prefix[self.at_least] - self.base();
+		self.base() + self.at_level.min(level)
+	}
+
+	/// How many entries receive energy.
+	fn trading(&self) -> usize {
+		let level = &self.sorted.prefix[self.better..self.at_least];
+		self.better + level.partition_point(|before| before - self.base() < self.at_level)
+	}
+
+	/// How many entries receive all their energy.
+	fn full(&self) -> usize {
+		let level = &self.sorted.prefix[self.better + 1..=self.at_least];
+		self.better + level.partition_point(|after| after - self.base() <= self.at_level)
+	}
+
+	fn fill_of(&self, index: usize) -> EnergyWh {
+		if index < self.full() {
+			self.sorted.energy_of(index)
+		} else if index < self.trading() {
+			(self.at_level - (self.sorted.prefix[index] - self.base())) as EnergyWh
+		} else {
+			0
+		}
+	}
+
+	/// The prices these fills allow (see [`PriceBounds`]): only the worst-priced order that
+	/// trades and the best-priced one left short bound them.
+	fn bounds(&self, keys: &PriceKeys, bounds: &mut PriceBounds) {
+		let sorted = self.sorted;
+		let mut add = |index: usize| {
+			let price = keys.price_of(sorted.entries[index].0);
+			bounds.add(sorted.side, price, self.fill_of(index), sorted.energy_of(index));
+		};
+		if let Some(last_trading) = self.trading().checked_sub(1) {
+			add(last_trading);
+		}
+		if self.full() < sorted.entries.len() {
+			add(self.full());
+		}
+	}
+
+	/// The marginal order at `price`: the highest id among the orders priced exactly there that
+	/// receive energy.
+	fn marginal_at(&self, keys: &PriceKeys, facts: &Facts, price: Price) -> Option<Marginal> {
+		let key = keys.exact_key(price)?;
+		let (start, end) = self.sorted.split_at(key);
+		(start..end)
+			.filter_map(|index| {
+				let id = facts[self.sorted.entries[index].1].0;
+				NonZeroEnergyWh::new(self.fill_of(index)).map(|fill_wh| Marginal { id, fill_wh })
+			})
+			.max_by_key(|marginal| marginal.id)
 	}
 }
 
@@ -137,7 +267,7 @@ impl Offer {
 }
 
 impl ZoneBook {
-	fn offer_at(&self, price: Price) -> Offer {
+	fn offer_at(&self, price: u64) -> Offer {
 		let (bids_above, bids_at) = self.bids.energy_around(price);
 		let (asks_below, asks_at) = self.asks.energy_around(price);
 		Offer {
@@ -153,15 +283,15 @@ impl ZoneBook {
 			.max(-i128::from(self.link.import_cap_wh))
 	}
 
-	/// The lowest price at which the zone, on its own, exports at least `net_export_wh`.
-	fn lowest_price_exporting(&self, net_export_wh: i128, max_price: Price) -> Price {
+	/// The lowest price (key) at which the zone, on its own, exports at least `net_export_wh`.
+	fn lowest_price_exporting(&self, net_export_wh: i128, max_price: u64) -> u64 {
 		lowest_price_where(max_price, |price| self.offer_at(price).high() >= net_export_wh)
 	}
 }
 
-/// The smallest price in `0..=max_price + 1` where `holds`, a predicate false below some price
-/// and true from there on; `max_price + 1` if it holds nowhere below.
-fn lowest_price_where(max_price: Price, holds: impl Fn(Price) -> bool) -> Price {
+/// The smallest price key in `0..=max_price + 1` where `holds`, a predicate false below some
+/// key and true from there on; `max_price + 1` if it holds nowhere below.
+fn lowest_price_where(max_price: u64, holds: impl Fn(u64) -> bool) -> u64 {
 	let (mut low, mut high) = (0, max_price.saturating_add(1));
 	while low < high {
 		let middle = low + (high - low) / 2;
@@ -178,7 +308,8 @@ fn lowest_price_where(max_price: Price, holds: impl Fn(Price) -> bool) -> Price 
 /// `bought`/`sold` Wh at the level in id order, the rest nothing.
 #[derive(Clone, Copy)]
 struct LevelFill {
-	price: Price,
+	/// The level's price key.
+	price: u64,
 	offer: Offer,
 	/// Energy of the level's bids that buys.
 	bought: i128,
@@ -190,7 +321,7 @@ impl LevelFill {
 	/// The fill of a zone whose net export is `net_export_wh` at `price`, trading as much as
 	/// the level allows: neither side is left short while the other still has energy at the
 	/// price (callers keep `net_export_wh` within the offer).
-	fn trading_most(price: Price, offer: Offer, net_export_wh: i128) -> Self {
+	fn trading_most(price: u64, offer: Offer, net_export_wh: i128) -> Self {
 		let level_excess = net_export_wh - offer.strict_excess;
 		let bought = offer.bids_at.min(offer.asks_at - level_excess);
 		Self { price, offer, bought, sold: bought + level_excess }
@@ -212,35 +343,102 @@ where
 	I: IntoIterator,
 	I::Item: Borrow<ZonedOrder>,
 {
+	clear_split_keyed(orders, links, false)
+}
+
+/// [`clear_split`] keying prices by rank even where they fit a `u64`, so that the tests run the
+/// path of books with huge prices on every book.
+#[cfg(test)]
+pub(crate) fn clear_split_ranked(
+	orders: &[ZonedOrder],
+	links: &[ZoneLink],
+) -> Result<SplitResult, SplitError> {
+	clear_split_keyed(orders, links, true)
+}
+
+fn clear_split_keyed<I>(
+	orders: I,
+	links: &[ZoneLink],
+	always_rank: bool,
+) -> Result<SplitResult, SplitError>
+where
+	I: IntoIterator,
+	I::Item: Borrow<ZonedOrder>,
+{
 	if links.len() > crate::MAX_ZONES as usize {
 		return Err(SplitError::TooManyZones);
 	}
 	if links.windows(2).any(|pair| pair[0].zone >= pair[1].zone) {
 		return Err(SplitError::LinksNotSorted);
 	}
-	let mut sides: Vec<(Vec<Entry>, Vec<Entry>)> =
-		links.iter().map(|_| (Vec::new(), Vec::new())).collect();
-	let mut max_price: Price = 0;
+	// Step 1: each zone's sides keyed by price (see `PriceKeys`), then sorted.
+	let orders = orders.into_iter();
+	let expected = orders.size_hint().0;
+	// A little more than an even share, so that most zones' sides never grow.
+	let per_side = expected / (2 * links.len().max(1)) + expected / (16 * links.len().max(1));
+	let mut sides: Vec<(Vec<(u64, usize)>, Vec<(u64, usize)>)> = links
+		.iter()
+		.map(|_| (Vec::with_capacity(per_side), Vec::with_capacity(per_side)))
+		.collect();
+	let mut facts: Vec<(OrderId, EnergyWh)> = Vec::with_capacity(expected);
+	let mut wide: Vec<(usize, Side, Price, usize)> = Vec::new();
+	let zone_index = ZoneIndex::new(links);
 	for order in orders {
 		let ZonedOrder { zone, order } = *order.borrow();
-		let index = zone_index(links, zone).ok_or(SplitError::UnknownZone)?;
+		let index = zone_index.of(zone).ok_or(SplitError::UnknownZone)?;
 		if order.energy_wh == 0 {
 			continue;
 		}
-		max_price = max_price.max(order.price);
-		let entry = Entry { price: order.price, id: order.id, energy_wh: order.energy_wh };
+		let position = facts.len();
+		facts.push((order.id, order.energy_wh));
+		let Ok(key) = u64::try_from(order.price) else {
+			wide.push((index, order.side, order.price, position));
+			continue;
+		};
 		match order.side {
-			Side::Buy => sides[index].0.push(entry),
-			Side::Sell => sides[index].1.push(entry),
+			Side::Buy => sides[index].0.push((key, position)),
+			Side::Sell => sides[index].1.push((key, position)),
 		}
 	}
-	let books: Vec<ZoneBook> = links
+	let keys = if wide.is_empty() && !always_rank {
+		PriceKeys::Direct
+	} else {
+		let direct = sides.iter().flat_map(|(bids, asks)| bids.iter().chain(asks));
+		let mut prices: Vec<Price> = direct
+			.map(|(key, _)| Price::from(*key))
+			.chain(wide.iter().map(|(_, _, price, _)| *price))
+			.chain([0])
+			.collect();
+		prices.sort_unstable();
+		prices.dedup();
+		let keys = PriceKeys::Ranked(prices);
+		for (bids, asks) in &mut sides {
+			for (key, _) in bids.iter_mut().chain(asks.iter_mut()) {
+				*key = keys.key_of(Price::from(*key));
+			}
+		}
+		for (index, side, price, position) in wide {
+			let entry = (keys.key_of(price), position);
+			match side {
+				Side::Buy => sides[index].0.push(entry),
+				Side::Sell => sides[index].1.push(entry),
+			}
+		}
+		keys
+	};
+	let max_price = sides
+		.iter()
+		.flat_map(|(bids, asks)| bids.iter().chain(asks))
+		.map(|(key, _)| *key)
+		.max()
+		.unwrap_or(0);
+	let mut books: Vec<ZoneBook> = links
 		.iter()
 		.zip(sides)
 		.map(|(link, (bids, asks))| ZoneBook {
 			link: *link,
-			bids: SortedSide::new(Side::Buy, bids),
-			asks: SortedSide::new(Side::Sell, asks),
+			bids: SortedSide::new(Side::Buy, bids, &facts),
+			asks: SortedSide::new(Side::Sell, asks, &facts),
 		})
 		.collect();
 
@@ -253,7 +451,7 @@ where
 	let mut fills: Vec<LevelFill> = Vec::with_capacity(books.len());
 	let mut coupled: Vec<usize> = Vec::new();
 	let mut cut_off_flow: i128 = 0;
-	for (index, book) in books.iter().enumerate() {
+	for (index, book) in books.iter_mut().enumerate() {
 		let offer = book.offer_at(hub_level);
 		let capped = if offer.low() > i128::from(book.link.export_cap_wh) {
 			Some(i128::from(book.link.export_cap_wh))
@@ -262,64 +460,55 @@ where
 		} else {
 			None
 		};
-		match capped {
+		let fill = match capped {
 			Some(net_export_wh) => {
 				let price = book.lowest_price_exporting(net_export_wh, max_price);
 				let local = book.offer_at(price);
-				fills.push(LevelFill::trading_most(price, local, net_export_wh));
 				cut_off_flow += net_export_wh;
+				LevelFill::trading_most(price, local, net_export_wh)
 			},
 			None => {
-				// Placeholder until the coupled zones share out the hub's level below.
-				fills.push(LevelFill::trading_most(hub_level, offer, book.clamp(offer.low())));
 				coupled.push(index);
+				// Placeholder until the coupled zones share out the hub's level below.
+				LevelFill::trading_most(hub_level, offer, book.clamp(offer.low()))
 			},
-		}
+		};
+		book.bids.order_level_by_id(fill.price, &facts);
+		book.asks.order_level_by_id(fill.price, &facts);
+		fills.push(fill);
 	}
-	allocate_hub_level(&books, &mut fills, &coupled, -cut_off_flow);
+	allocate_hub_level(&books, &facts, &mut fills, &coupled, -cut_off_flow);
 
-	// Step 4: every order's fill, then the prices and the marginal orders they imply.
-	let zone_fills: Vec<(Vec<(Entry, EnergyWh)>, Vec<(Entry, EnergyWh)>)> = books
-		.iter()
-		.zip(&fills)
-		.map(|(book, fill)| {
-			(
-				filled_side(&book.bids, fill.price, fill.bought),
-				filled_side(&book.asks, fill.price, fill.sold),
-			)
-		})
-		.collect();
+	// Step 4: the prices and the marginal orders the fills imply.
 	let mut bounds = Vec::with_capacity(books.len());
 	let mut volume: u128 = 0;
-	for ((book, (bids, asks)), fill) in books.iter().zip(&zone_fills).zip(&fills) {
+	for (book, fill) in books.iter().zip(&fills) {
+		let (bids, asks) =
+			(book.bids.filled(fill.price, fill.bought), book.asks.filled(fill.price, fill.sold));
 		let mut zone_bounds = PriceBounds::default();
-		for (entry, fill_wh) in bids {
-			zone_bounds.add(Side::Buy, entry.price, *fill_wh, entry.energy_wh);
-			volume = volume.saturating_add(u128::from(*fill_wh));
-		}
-		for (entry, fill_wh) in asks {
-			zone_bounds.add(Side::Sell, entry.price, *fill_wh, entry.energy_wh);
-		}
-		bounds.push((book.link, fill.net_export_wh(), zone_bounds));
+		bids.bounds(&keys, &mut zone_bounds);
+		asks.bounds(&keys, &mut zone_bounds);
+		volume = volume.saturating_add(bids.traded_wh());
+		bounds.push((book.link, fill.net_export_wh(), zone_bounds, bids, asks));
 	}
 	if volume == 0 {
 		return Ok(SplitResult::NoTrade);
 	}
-	let hub_price =
-		hub_price_of(bounds.iter().map(|(link, flow, b)| (link, *flow, b))).unwrap_or_default();
+	let hub_price = hub_price_of(bounds.iter().map(|(link, flow, b, _, _)| (link, *flow, b)))
+		.unwrap_or_default();
 	let mut zones = ZoneClearings::default();
-	for ((book, (bids, asks)), (_, flow, zone_bounds)) in books.iter().zip(&zone_fills).zip(&bounds)
-	{
+	for (link, flow, zone_bounds, bids, asks) in &bounds {
 		let price = zone_price_of(zone_bounds, hub_price);
-		let bought_wh: u128 = bids.iter().map(|(_, fill)| u128::from(*fill)).sum();
-		let sold_wh: u128 = asks.iter().map(|(_, fill)| u128::from(*fill)).sum();
+		let volume_of = |side: &SideFill| {
+			EnergyWh::try_from(side.traded_wh()).map_err(|_| SplitError::VolumeOverflow)
+		};
 		let clearing = ZoneClearing {
-			zone: book.link.zone,
+			zone: link.zone,
 			price,
-			bought_wh: EnergyWh::try_from(bought_wh).map_err(|_| SplitError::VolumeOverflow)?,
-			sold_wh: EnergyWh::try_from(sold_wh).map_err(|_| SplitError::VolumeOverflow)?,
-			marginal_bid: marginal_at(bids, price),
-			marginal_ask: marginal_at(asks, price),
+			bought_wh: volume_of(bids)?,
+			sold_wh: volume_of(asks)?,
+			marginal_bid: bids.marginal_at(&keys, &facts, price),
+			marginal_ask: asks.marginal_at(&keys, &facts, price),
 		};
 		debug_assert_eq!(clearing.net_export_wh(), *flow);
 		zones.try_push(clearing).map_err(|_| SplitError::TooManyZones)?;
@@ -327,39 +516,35 @@ where
 	Ok(SplitResult::Trade(SplitClearing { hub_price, zones }))
 }
 
-fn zone_index(links: &[ZoneLink], zone: ZoneId) -> Option<usize> {
-	links.binary_search_by_key(&zone, |link| link.zone).ok()
+/// Finds an order's zone among the links: by a table when the zones are numbered below
+/// [`ZoneIndex::TABLE`] (as an operator numbers them), else by a binary search.
+enum ZoneIndex<'a> {
+	Table(Vec<Option<usize>>),
+	Search(&'a [ZoneLink]),
 }
 
-/// Each entry of `side` with its fill: better than `price` completely, at `price` the first
-/// `at_level` Wh in id order.
-fn filled_side(side: &SortedSide, price: Price, at_level: i128) -> Vec<(Entry, EnergyWh)> {
-	let mut left = u128::try_from(at_level).unwrap_or(0);
-	side.entries
-		.iter()
-		.map(|entry| {
-			let fill_wh = if side.better(entry.price, price) {
-				entry.energy_wh
-			} else if entry.price == price {
-				let fill = u128::from(entry.energy_wh).min(left);
-				left -= fill;
-				fill as EnergyWh
-			} else {
-				0
-			};
-			(*entry, fill_wh)
-		})
-		.collect()
-}
+impl<'a> ZoneIndex<'a> {
+	const TABLE: ZoneId = 1_024;
 
-/// The marginal order at `price`: the highest id among the side's orders priced exactly there
-/// that receive energy.
-fn marginal_at(side: &[(Entry, EnergyWh)], price: Price) -> Option<Marginal> {
-	side.iter()
-		.filter(|(entry, _)| entry.price == price)
-		.filter_map(|(entry, fill)| NonZeroEnergyWh::new(*fill).map(|fill| (entry.id, fill)))
-		.max_by_key(|(id, _)| *id)
-		.map(|(id, fill_wh)| Marginal { id, fill_wh })
+	fn new(links: &'a [ZoneLink]) -> Self {
+		match links.last() {
+			Some(last) if last.zone < Self::TABLE => {
+				let mut table = alloc::vec![None; last.zone as usize + 1];
+				for (index, link) in links.iter().enumerate() {
+					table[link.zone as usize] = Some(index);
+				}
+				Self::Table(table)
+			},
+			_ => Self::Search(links),
+		}
+	}
+
+	fn of(&self, zone: ZoneId) -> Option<usize> {
+		match self {
+			Self::Table(table) => table.get(zone as usize).copied().flatten(),
+			Self::Search(links) => links.binary_search_by_key(&zone, |link| link.zone).ok(),
+		}
+	}
 }
 
 /// Shares out the hub price's level among the coupled zones: their net exports add up to
@@ -368,6 +553,7 @@ fn marginal_at(side: &[(Entry, EnergyWh)], price: Price) -> Option<Marginal> {
 /// is left.
 fn allocate_hub_level(
 	books: &[ZoneBook],
+	facts: &Facts,
 	fills: &mut [LevelFill],
 	coupled: &[usize],
 	total_export: i128,
@@ -439,8 +625,8 @@ fn allocate_hub_level(
 						Side::Sell => (fa.sold, fb.sold),
 					};
 					let (Some((top_id, top_filled)), Some((short_id, short_left))) = (
-						highest_filled(sorted_a, fa.price, filled_a),
-						lowest_short(sorted_b, fb.price, filled_b),
+						highest_filled(sorted_a, facts, fa.price, filled_a),
+						lowest_short(sorted_b, facts, fb.price, filled_b),
 					) else {
 						continue;
 					};
@@ -478,26 +664,40 @@ fn allocate_hub_level(
 }
 
 /// The level's orders of `side` at `price` (lowest id first) with the energy before each.
-fn level_of(side: &SortedSide, price: Price) -> impl Iterator<Item = (OrderId, i128, i128)> + '_ {
+fn level_of<'a>(
+	side: &'a SortedSide,
+	facts: &'a Facts,
+	price: u64,
+) -> impl Iterator<Item = (OrderId, i128, i128)> + 'a {
 	let (better, at_least) = side.split_at(price);
 	(better..at_least).map(move |index| {
 		let before = (side.prefix[index] - side.prefix[better]) as i128;
-		(side.entries[index].id, before, i128::from(side.entries[index].energy_wh))
+		(facts[side.entries[index].1].0, before, i128::from(side.energy_of(index)))
 	})
 }
 
 /// The highest id at the level that receives energy when `filled` Wh of it trade, and how much
 /// it receives.
-fn highest_filled(side: &SortedSide, price: Price, filled: i128) -> Option<(OrderId, i128)> {
-	level_of(side, price)
+fn highest_filled(
+	side: &SortedSide,
+	facts: &Facts,
+	price: u64,
+	filled: i128,
+) -> Option<(OrderId, i128)> {
+	level_of(side, facts, price)
 		.filter(|(_, before, _)| *before < filled)
 		.last()
 		.map(|(id, before, energy)| (id, energy.min(filled - before)))
 }
 
 /// The lowest id at the level left short when `filled` Wh of it trade, and what it lacks.
-fn lowest_short(side: &SortedSide, price: Price, filled: i128) -> Option<(OrderId, i128)> {
-	level_of(side, price)
+fn lowest_short(
+	side: &SortedSide,
+	facts: &Facts,
+	price: u64,
+	filled: i128,
+) -> Option<(OrderId, i128)> {
+	level_of(side, facts, price)
 		.find(|(_, before, energy)| before + energy > filled)
 		.map(|(id, before, energy)| (id, before + energy - filled.max(before)))
 }

@@ -147,6 +147,49 @@ fn earlier_asks_sell_first_across_zones_as_far_as_the_links_allow() {
 }
 
 #[test]
+fn prices_beyond_u64_clear_by_their_ranks() {
+	// Every price times 2^70: the same fills, the town at 8 * 2^70, the suburb at the midpoint of
+	// its [2, 3] * 2^70 (which no longer rounds down to an ask's price), and the verifier, which
+	// works on the prices themselves, agrees.
+	let scale: Price = 1 << 70;
+	let (book, links) = suburb_and_town();
+	let scaled: Vec<ZonedOrder> = book
+		.iter()
+		.map(|o| ZonedOrder { order: Order { price: o.order.price * scale, ..o.order }, ..*o })
+		.collect();
+	let result = cleared(&scaled, &links);
+	let SplitResult::Trade(clearing) = &result else { panic!("the worked example trades") };
+	assert_eq!(clearing.hub_price, 8 * scale);
+	let prices: Vec<Price> = clearing.zones.iter().map(|zone| zone.price).collect();
+	assert_eq!(prices, vec![8 * scale, 2 * scale + scale / 2]);
+	let fills: Vec<EnergyWh> = scaled.iter().map(|order| result.fill_of(order)).collect();
+	assert_eq!(fills, vec![10, 0, 4, 16, 10]);
+	assert_eq!(verify_split(&scaled, &links, &result), Ok(()));
+}
+
+#[test]
+fn zones_numbered_far_apart_clear_alike() {
+	// Zones 0 and 1 renumbered 5,000 and 70,000: found by search rather than by table.
+	let renumber = |zone: ZoneId| if zone == 0 { 5_000 } else { 70_000 };
+	let (book, links) = suburb_and_town();
+	let far_book: Vec<ZonedOrder> =
+		book.iter().map(|o| ZonedOrder { zone: renumber(o.zone), ..*o }).collect();
+	let far_links: Vec<ZoneLink> =
+		links.iter().map(|l| ZoneLink { zone: renumber(l.zone), ..*l }).collect();
+	let SplitResult::Trade(mut expected) = cleared(&book, &links) else {
+		panic!("the worked example trades")
+	};
+	for zone in expected.zones.iter_mut() {
+		zone.zone = renumber(zone.zone);
+	}
+	assert_eq!(cleared(&far_book, &far_links), SplitResult::Trade(expected));
+	assert_eq!(
+		clear_split(&[bid(6_000, 1, 1, 1)], &far_links),
+		Err(crate::SplitError::UnknownZone)
+	);
+}
+
+#[test]
 fn unknown_zones_and_unsorted_links_are_refused() {
 	let book = [bid(7, 1, 1, 1)];
 	assert_eq!(clear_split(&book, &[link(0, 1, 1)]), Err(crate::SplitError::UnknownZone));
@@ -274,6 +317,11 @@ proptest! {
 
 	/// The verifier accepts what the clearing computes, whatever the links, and the result
 	/// respects the links, balances at the hub and prices congestion the right way round.
+	#[test]
+	fn prices_keyed_by_rank_clear_alike((book, links) in book_and_links(3, 24)) {
+		prop_assert_eq!(crate::split_clearing::clear_split_ranked(&book, &links), clear_split(&book, &links));
+	}
+
 	#[test]
 	fn the_verifier_accepts_the_clearing((book, links) in book_and_links(3, 24)) {
 		let result = cleared(&book, &links);
