@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import { clearBook, tradeOf } from '../lib/auction.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
-import { betweenWalks, deposited, escrowAddress, totalBalance } from '../lib/ledger.mjs';
+import { betweenWalks, deposited, escrowAddress, slotClosingAfter, totalBalance } from '../lib/ledger.mjs';
 import { billsOf, operatorChange, settleParticipant, worthChange } from '../lib/settlement.mjs';
 
 const { ctx, test } = useNode();
@@ -56,12 +56,7 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   }
 
   // Quotation: a slot whose gate closes at least 25 s from now.
-  const config = await api.query.orders.configuration();
-  const slotSecs = BigInt(config.slotSecs.toNumber());
-  const gate = BigInt(config.gateClosureSecs.toNumber());
-  const windowSecs = BigInt(config.meteringWindowSecs.toNumber());
-  let slot = BigInt(Math.floor(Date.now() / 1000)) / slotSecs + 1n;
-  while (Number(slot * slotSecs - gate) - Date.now() / 1000 < 25) slot++;
+  const { slot, slotSecs, windowSecs } = await slotClosingAfter(api, 25);
   const placed = (await Promise.all(all.map(async (h) => {
     const orders = [];
     for (const [side, energyWh, price] of h.orders) {

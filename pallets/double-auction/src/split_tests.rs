@@ -168,6 +168,35 @@ fn prices_beyond_u64_clear_by_their_ranks() {
 }
 
 #[test]
+fn energies_beyond_32_bits_clear_as_their_scaled_down_book() {
+	// Every energy and cap times 2^33: the same prices, every volume and fill times 2^33.
+	let scale: EnergyWh = 1 << 33;
+	let (book, links) = suburb_and_town();
+	let scaled_book: Vec<ZonedOrder> = book
+		.iter()
+		.map(|o| ZonedOrder {
+			order: Order { energy_wh: o.order.energy_wh * scale, ..o.order },
+			..*o
+		})
+		.collect();
+	let scaled_links: Vec<ZoneLink> = links
+		.iter()
+		.map(|l| link(l.zone, l.export_cap_wh * scale, l.import_cap_wh * scale))
+		.collect();
+	let SplitResult::Trade(mut expected) = cleared(&book, &links) else {
+		panic!("the worked example trades")
+	};
+	for zone in expected.zones.iter_mut() {
+		zone.bought_wh *= scale;
+		zone.sold_wh *= scale;
+		for marginal in [&mut zone.marginal_bid, &mut zone.marginal_ask].into_iter().flatten() {
+			marginal.fill_wh = NonZeroEnergyWh::new(marginal.fill_wh.get() * scale).unwrap();
+		}
+	}
+	assert_eq!(cleared(&scaled_book, &scaled_links), SplitResult::Trade(expected));
+}
+
+#[test]
 fn zones_numbered_far_apart_clear_alike() {
 	// Zones 0 and 1 renumbered 5,000 and 70,000: found by search rather than by table.
 	let renumber = |zone: ZoneId| if zone == 0 { 5_000 } else { 70_000 };
