@@ -3,7 +3,9 @@
 // slot. The off-chain worker's result splits the market: the suburb at its own price, the town
 // at the hub's. Polkadot-JS and the `market_*` RPC show the zones' prices and flows, and
 // settlement pays each zone its price and the congestion rent to the suburb's operator, every
-// planck accounted for. The book is the crate's worked example (x10 Wh, prices in
+// planck accounted for. Once cleared, the suburb's link fails to half its cap for the slot: its
+// operator curtails it, the suburb's seller keeps its share of the contracts, the town's stand, and
+// the operator is paid the hub price for the energy it supplies at the hub instead. The book is the crate's worked example (x10 Wh, prices in
 // 0.1 WTL/kWh), whose prices the LP oracle of `pallets/double-auction/tests/lp_oracle.rs`
 // confirms as the welfare optimum's duals.
 import assert from 'node:assert/strict';
@@ -20,10 +22,12 @@ const WTL = 10n ** 12n;
 const DWH = 100_000_000n; // 0.1 WTL/kWh in planck per Wh
 const TOWN = 0;
 const SUBURB = 1;
+/** What the suburb's failing link still carries out of the zone, Wh (it cleared 60). */
+const CUT_EXPORT_WH = 30n;
 
 /** The households and their orders (`placed` below keeps this order). */
 const PLAN = [
-  { name: 'sunny', zone: SUBURB, role: 'Prosumer', orders: [['Sell', 100n, 2n * DWH], ['Sell', 100n, 4n * DWH]], reading: [0n, 100n] },
+  { name: 'sunny', zone: SUBURB, role: 'Prosumer', orders: [['Sell', 100n, 2n * DWH], ['Sell', 100n, 4n * DWH]], reading: [0n, 70n] },
   { name: 'neighbour', zone: SUBURB, role: 'Consumer', orders: [['Buy', 40n, 3n * DWH]], reading: [40n, 0n] },
   { name: 'factory', zone: TOWN, role: 'Consumer', orders: [['Buy', 200n, 8n * DWH]], reading: [160n, 0n] },
   { name: 'plant', zone: TOWN, role: 'Producer', orders: [['Sell', 100n, 7n * DWH]], reading: [0n, 100n] },
@@ -100,22 +104,39 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   await waitFor(async () => (outcome = await api.query.clearing.outcomes(slot)).isSome, 120_000, 1_000);
   const trade = tradeOf(outcome.unwrap());
   const [town, sub] = trade.zones;
+
+  // The link fails before the slot ends: the operator cuts its export to 30 Wh. A cut above the
+  // cleared flow cuts nothing and is refused.
+  let cutNonce = (await api.rpc.system.accountNextIndex(suburb.address)).toNumber();
+  const cutsNothing = assert.rejects(
+    submit(api, api.tx.settlement.curtailLink(slot, SUBURB, 60, 60), suburb, { nonce: cutNonce++ }),
+    /settlement\.NothingToCurtail/,
+  );
+  const cut = await submit(api, api.tx.settlement.curtailLink(slot, SUBURB, CUT_EXPORT_WH, 60), suburb, { nonce: cutNonce++ });
+  await cutsNothing;
+  const curtailed = cut.events.map(({ event }) => event).find((e) => api.events.settlement.LinkCurtailed.is(e));
+  assert.deepEqual([curtailed.data.side.toString(), curtailed.data.shedWh.toBigInt(), curtailed.data.paidNow.toBigInt()], ['Sell', 30n, 0n]);
   assert.equal(trade.price, 8n * DWH, 'the hub at the town\'s price: its bid at 0.8 is left short');
   assert.deepEqual([town.price, town.boughtWh, town.soldWh], [8n * DWH, 160n, 100n]);
   // The suburb's fills allow [0.2, 0.3]: its price is the midpoint, 0.25 (in the crate's unscaled
   // example, [2, 3] rounds down to 2).
   const suburbPrice = 25n * DWH / 10n;
   assert.deepEqual([sub.price, sub.boughtWh, sub.soldWh], [suburbPrice, 40n, 100n], 'the suburb split from the hub');
-  const rent = (8n * DWH - suburbPrice) * 60n;
+  // The rent is paid on the 30 Wh the link still carries; the other 30 the operator supplies at
+  // the hub, paid at the hub price.
+  const rent = (8n * DWH - suburbPrice) * CUT_EXPORT_WH;
+  const hubSupply = 8n * DWH * (60n - CUT_EXPORT_WH);
   const zones = await rpc(api, 'zones', Number(slot));
   assert.equal(zones.hubPrice, String(8n * DWH));
   assert.equal(zones.congestionRent, String(rent));
-  assert.deepEqual(zones.zones.map((z) => [z.zone, z.price, z.netExportWh, z.congestionRent]),
-    [[TOWN, String(8n * DWH), -60, '0'], [SUBURB, String(suburbPrice), 60, String(rent)]]);
+  assert.deepEqual(zones.zones.map((z) => [z.zone, z.price, z.netExportWh, z.congestionRent, z.curtailedCapsWh, z.shedWh]),
+    [[TOWN, String(8n * DWH), -60, '0', null, 0], [SUBURB, String(suburbPrice), 60, String(rent), [30, 60], 30]]);
   const viaApi = await api.call.marketApi.zones(slot);
   assert.equal(viaApi.zones[1].price.unwrap().toBigInt(), suburbPrice, 'Polkadot-JS decodes the zones from the metadata');
   const fills = new Map((await rpc(api, 'clearing', Number(slot), 0)).fills.map((f) => [BigInt(f.id), BigInt(f.fillWh)]));
   assert.deepEqual(placed.map((o) => fills.get(o.id)), [100n, 0n, 40n, 160n, 100n]);
+  // Sunny, the suburb's one seller, keeps all that the cut leaves of the suburb's sales.
+  const soldAfterCut = new Map([[households[0].pair.address, 100n - (60n - CUT_EXPORT_WH)]]);
 
   // Metering: each zone's operator relays its meters' readings, fee-less.
   await waitFor(async () => (await api.query.timestamp.now()).toNumber() >= Number((slot + 1n) * slotSecs) * 1000, 150_000, 1_000);
@@ -141,7 +162,7 @@ test('a congested link splits a slot into zone prices that settle to the planck'
     const bill = billsBySlot.get(slot).get(h.pair.address);
     const own = placed.filter((o) => o.who === h.pair.address);
     const boughtWh = own.filter((o) => o.side === 'Buy').reduce((s, o) => s + fills.get(o.id), 0n);
-    const soldWh = own.filter((o) => o.side === 'Sell').reduce((s, o) => s + fills.get(o.id), 0n);
+    const soldWh = soldAfterCut.get(h.pair.address) ?? own.filter((o) => o.side === 'Sell').reduce((s, o) => s + fills.get(o.id), 0n);
     const price = h.zone === SUBURB ? sub.price : town.price;
     assert.equal(bill.price.toBigInt(), price, `${h.name} settles at its zone's price`);
     assert.deepEqual([bill.boughtWh.toBigInt(), bill.soldWh.toBigInt()], [boughtWh, soldWh]);
@@ -153,9 +174,10 @@ test('a congested link splits a slot into zone prices that settle to the planck'
     for (const bills of billsBySlot.values()) if (bills.has(h.pair.address)) change += worthChange(bills.get(h.pair.address));
     assert.equal((await worth(settled, h.pair.address)) - worthBefore.get(h.pair.address), change, `${h.name}'s balance changed by exactly its bills`);
   }
-  // Each operator got its zone's bills; the suburb's also the rent, paid out of the escrow.
+  // Each operator got its zone's bills; the suburb's also the rent and the hub supply, paid out
+  // of the escrow.
   const zoneOf = async (address) => (await settled.query.participants.registry(address)).unwrap().zone.toNumber();
-  const expectedChange = new Map([[alice.address, 0n], [suburb.address, rent]]);
+  const expectedChange = new Map([[alice.address, 0n], [suburb.address, rent + hubSupply]]);
   for (const bills of billsBySlot.values()) {
     for (const [address, bill] of bills) {
       const operator = operatorOf(await zoneOf(address)).address;
@@ -165,19 +187,22 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   for (const [operator, expected] of expectedChange) {
     assert.equal((await totalBalance(settled, operator)) - worthBefore.get(operator), expected, `operator ${operator}`);
   }
-  const settledAt = await findRentPaid(api, slot);
-  assert.ok(settledAt, 'CongestionRentPaid was emitted');
-  assert.deepEqual([settledAt.data.zone.toNumber(), settledAt.data.operator.toString(), settledAt.data.amount.toBigInt()], [SUBURB, suburb.address, rent]);
+  const rentPaid = await findEvent(api, 'CongestionRentPaid', slot);
+  assert.ok(rentPaid, 'CongestionRentPaid was emitted');
+  assert.deepEqual([rentPaid.data.zone.toNumber(), rentPaid.data.operator.toString(), rentPaid.data.amount.toBigInt()], [SUBURB, suburb.address, rent]);
+  const supplyPaid = await findEvent(api, 'HubSupplyPaid', slot);
+  assert.ok(supplyPaid, 'HubSupplyPaid was emitted');
+  assert.deepEqual([supplyPaid.data.shedWh.toBigInt(), supplyPaid.data.amount.toBigInt()], [30n, hubSupply]);
   assert.equal(await totalBalance(settled, escrowAddress()), escrowBefore - depositsBefore, 'the escrow ends the slot as it began');
 });
 
-/** The `CongestionRentPaid` event of `slot` among the last 40 blocks. */
-async function findRentPaid(api, slot) {
+/** The settlement event `name` of `slot` among the last 40 blocks. */
+async function findEvent(api, name, slot) {
   let hash = await api.rpc.chain.getBlockHash();
   for (let i = 0; i < 40; i++) {
     const events = await (await api.at(hash)).query.system.events();
     const found = events.map(({ event }) => event)
-      .find((e) => api.events.settlement.CongestionRentPaid.is(e) && e.data.slot.toBigInt() === slot);
+      .find((e) => api.events.settlement[name].is(e) && e.data.slot.toBigInt() === slot);
     if (found) return found;
     hash = (await api.rpc.chain.getHeader(hash)).parentHash;
   }

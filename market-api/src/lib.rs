@@ -209,9 +209,17 @@ pub struct ZoneView {
 	pub sold_wh: EnergyWh,
 	/// What it sent to the hub, Wh: sold minus bought (negative when it imports).
 	pub net_export_wh: i64,
-	/// The congestion rent its link earned, planck: `(hub price − price) · net export`.
+	/// The congestion rent its link earned, planck: `(hub price − price) · net export`, on
+	/// the flows after any curtailment.
 	#[serde(with = "balance_string")]
 	pub congestion_rent: Balance,
+	/// The caps its link was cut to after the slot was cleared, `(export, import)` in Wh, if
+	/// its operator curtailed it (`settlement.curtailLink`).
+	pub curtailed_caps_wh: Option<(EnergyWh, EnergyWh)>,
+	/// Energy the curtailment took out of the zone's contracts (its sellers' for a cut
+	/// export, its buyers' for a cut import), Wh; the bought and sold figures above are as
+	/// cleared.
+	pub shed_wh: EnergyWh,
 }
 
 /// A slot's zones: the hub price, every zone's caps, price and flows, and the congestion rent.

@@ -6,7 +6,7 @@ use crate::{Balance, EnergyWh, Slot, ZoneId};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use wattle_double_auction::{Clearing, Order, OrderId, ZonedOrder};
+use wattle_double_auction::{Order, OrderId, ZonedOrder};
 
 /// Bits of an [`OrderId`] below its slot: an order's id is `slot << ORDER_SEQ_BITS | seq`, with
 /// `seq` its place among the slot's orders. Ids increase with placement within a slot (what the
@@ -171,14 +171,15 @@ pub trait ClearedSlots {
 /// Fills order books without transactions, for the benchmarks of the pallets that read them.
 /// Kept apart from [`OrderBook`], which is all that production code uses.
 pub trait BookFixtures {
-	/// Fills `slot`'s book with `orders` synthetic orders that cross (bids and asks in turn).
-	fn fill_for_benchmarks(slot: Slot, orders: u32);
+	/// Fills `slot`'s book with `orders` synthetic orders that cross (bids and asks in turn),
+	/// spread over `zones` in turn, a bid and an ask a zone at a time (all in zone 0 if empty).
+	fn fill_for_benchmarks(slot: Slot, orders: u32, zones: &[ZoneId]);
 }
 
 /// Clears slots without a result's check, for the benchmarks of settlement.
 pub trait ClearingFixtures {
-	/// Makes `slot` cleared under `clearing`.
-	fn clear_for_benchmarks(slot: Slot, clearing: Clearing);
+	/// Makes `slot` cleared at `prices`.
+	fn clear_for_benchmarks(slot: Slot, prices: ClearedPrices);
 }
 
 /// No clearing: every slot is pending. For mock runtimes without the clearing pallet.
@@ -212,9 +213,9 @@ impl OrderBook for () {
 }
 
 impl BookFixtures for () {
-	fn fill_for_benchmarks(_: Slot, _: u32) {}
+	fn fill_for_benchmarks(_: Slot, _: u32, _: &[ZoneId]) {}
 }
 
 impl ClearingFixtures for () {
-	fn clear_for_benchmarks(_: Slot, _: Clearing) {}
+	fn clear_for_benchmarks(_: Slot, _: ClearedPrices) {}
 }

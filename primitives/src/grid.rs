@@ -15,6 +15,21 @@ pub trait GridLinks {
 	fn forget(slot: Slot);
 }
 
+/// Builds grids without transactions, for the benchmarks of the pallets that read links. Kept
+/// apart from [`GridLinks`], which is all that production code uses.
+pub trait GridFixtures {
+	/// Makes the market have `zones` zones (at most [`MAX_ZONES`]), creating those missing, each
+	/// with an operator of its own, every other one behind a link of `cap_wh` each way. Returns
+	/// every zone, in ascending order.
+	fn zones_for_benchmarks(zones: u32, cap_wh: EnergyWh) -> Vec<ZoneId>;
+}
+
+impl GridFixtures for () {
+	fn zones_for_benchmarks(_: u32, _: EnergyWh) -> Vec<ZoneId> {
+		Vec::new()
+	}
+}
+
 /// No grid: no zones. For mock runtimes without the participants pallet.
 impl GridLinks for () {
 	fn links(_: Slot) -> Vec<ZoneLink> {

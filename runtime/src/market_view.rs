@@ -10,7 +10,7 @@ use wattle_primitives::{
 	MarketClock, OrderBook, Slot, SlotPhase,
 };
 
-use crate::{AccountId, Clearing, Orders, Runtime};
+use crate::{AccountId, Clearing, Orders, Runtime, Settlement};
 
 pub fn status() -> MarketStatus {
 	let config = <Orders as MarketClock>::config();
@@ -210,12 +210,11 @@ pub fn zones(slot: Slot) -> ZonesView {
 		.iter()
 		.map(|link| {
 			let cleared = split.as_ref().and_then(|split| split.zone(link.zone));
-			let congestion_rent = match (&split, cleared) {
-				(Some(split), Some(zone)) => {
-					wattle_double_auction::SplitClearing::congestion_rent_of(zone, split.hub_price)
-				},
-				_ => 0,
+			let dues = match (&split, cleared) {
+				(Some(split), Some(zone)) => Settlement::zone_dues(slot, split, zone),
+				_ => Default::default(),
 			};
+			let curtailed = pallet_settlement::Curtailments::<Runtime>::get(slot, link.zone);
 			ZoneView {
 				zone: link.zone,
 				export_cap_wh: cap(link.export_cap_wh),
@@ -226,14 +225,18 @@ pub fn zones(slot: Slot) -> ZonesView {
 				net_export_wh: cleared.map_or(0, |zone| {
 					zone.net_export_wh().clamp(i64::MIN as i128, i64::MAX as i128) as i64
 				}),
-				congestion_rent,
+				congestion_rent: dues.rent,
+				curtailed_caps_wh: curtailed.map(|cut| (cut.export_cap_wh, cut.import_cap_wh)),
+				shed_wh: dues.shed_wh,
 			}
 		})
-		.collect();
+		.collect::<Vec<ZoneView>>();
 	ZonesView {
 		slot,
 		hub_price: split.as_ref().map(|split| split.hub_price).or(single_price),
-		congestion_rent: split.as_ref().map_or(0, |split| split.congestion_rent()),
+		congestion_rent: zones
+			.iter()
+			.fold(0, |total: Balance, zone| total.saturating_add(zone.congestion_rent)),
 		zones,
 	}
 }

@@ -110,8 +110,9 @@ pub mod pallet {
 		/// The market's clock and configuration.
 		type Clock: MarketClock;
 
-		/// The zones' links to the hub with each slot's caps (pallet `participants`).
-		type Grid: GridLinks;
+		/// The zones' links to the hub with each slot's caps (pallet `participants`); the
+		/// fixtures serve benchmarks only.
+		type Grid: GridLinks + wattle_primitives::GridFixtures;
 
 		/// The most clearing authorities.
 		#[pallet::constant]
@@ -471,8 +472,16 @@ pub mod pallet {
 	}
 
 	impl<T: Config> wattle_primitives::ClearingFixtures for Pallet<T> {
-		fn clear_for_benchmarks(slot: Slot, clearing: Clearing) {
-			Outcomes::<T>::insert(slot, Outcome::Cleared(ClearingResult::Trade(clearing)));
+		fn clear_for_benchmarks(slot: Slot, prices: wattle_primitives::ClearedPrices) {
+			let outcome = match prices {
+				wattle_primitives::ClearedPrices::Single(clearing) => {
+					Outcome::Cleared(ClearingResult::Trade(clearing))
+				},
+				wattle_primitives::ClearedPrices::Split(split) => {
+					Outcome::Split(SplitResult::Trade(split))
+				},
+			};
+			Outcomes::<T>::insert(slot, outcome);
 			if NextSlotToClose::<T>::get().is_none_or(|next| next <= slot) {
 				NextSlotToClose::<T>::put(slot.saturating_add(1));
 			}

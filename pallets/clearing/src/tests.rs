@@ -467,7 +467,7 @@ mod authority {
 fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
 	new_test_ext().execute_with(|| {
 		// 999 orders on 333 pages of this mock: the runtime's 100,000 on 196 pages scaled down.
-		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 999);
+		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 999, &[]);
 		at_gate_closure();
 		let book = Clearing::whole_book(OPEN);
 		let result = clear_split(&book, &links()).expect("a bounded book clears; qed");
@@ -484,6 +484,26 @@ fn a_city_sized_book_has_all_its_contracts_the_moment_its_result_is_accepted() {
 			.map(|order| trade.fill_of(order))
 			.sum();
 		assert_eq!(filled, trade.volume_wh());
+	});
+}
+
+/// The book `verify_result`'s benchmark verifies: a runtime page of 512 orders over the most
+/// zones, every other one cut off by its link, clears into a split market that verifies.
+#[test]
+fn the_benchmarks_zoned_book_splits_the_market() {
+	new_test_ext().execute_with(|| {
+		let zones = <Participants as wattle_primitives::GridFixtures>::zones_for_benchmarks(
+			wattle_double_auction::MAX_ZONES,
+			0,
+		);
+		assert_eq!(zones.len() as u32, wattle_double_auction::MAX_ZONES);
+		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 512, &zones);
+		at_gate_closure();
+		let result = clear_split(&Clearing::whole_book(OPEN), &links()).expect("a bounded book");
+		let SplitResult::Trade(split) = &result else { panic!("the book crosses") };
+		let congested = split.zones.iter().filter(|zone| zone.price != split.hub_price).count();
+		assert!(congested > 1, "{congested} zones split from the hub");
+		assert_ok!(submit(result));
 	});
 }
 

@@ -180,7 +180,7 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 }
 
 impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
-	fn fill_for_benchmarks(slot: Slot, orders: u32) {
+	fn fill_for_benchmarks(slot: Slot, orders: u32, zones: &[wattle_primitives::ZoneId]) {
 		use codec::Decode;
 		use sp_runtime::traits::TrailingZeroInput;
 		let per_page = T::OrdersPerPage::get().max(1);
@@ -194,8 +194,9 @@ impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
 			// Prices spread over 0.10..0.30 WTL/kWh on both sides, so the book crosses widely.
 			let price = 100_000_000 + ((i as Balance * 7_919) % 200) * 1_000_000;
 			let order = BookEntry { id: order_id(slot, seq), side, energy_wh: 10, price };
-			// Zone 0: the zone of every benchmark genesis.
-			let _ = page.try_push(BookLine { order, zone: 0, owner: owner.clone() });
+			// Zone 0 without zones: the zone of every benchmark genesis.
+			let zone = zones.get((i as usize / 2) % zones.len().max(1)).copied().unwrap_or(0);
+			let _ = page.try_push(BookLine { order, zone, owner: owner.clone() });
 			summary.placed = summary.placed.saturating_add(1);
 			summary.open = summary.open.saturating_add(1);
 			if summary.placed % per_page == 0 || i + 1 == orders {

@@ -1,11 +1,14 @@
 //! The registry as the other market pallets see it ([`ParticipantRegistry`]).
 use crate::{pallet::*, MAX_REPUTATION};
+use codec::{Decode, Encode};
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
 	Get,
 };
-use sp_runtime::traits::AccountIdConversion;
-use wattle_primitives::{Balance, ParticipantInfo, ParticipantRegistry, ZoneId, ZoneInfo};
+use sp_runtime::traits::{AccountIdConversion, TrailingZeroInput};
+use wattle_primitives::{
+	Balance, EnergyWh, ParticipantInfo, ParticipantRegistry, ZoneId, ZoneInfo,
+};
 
 impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 	fn participant(who: &T::AccountId) -> Option<ParticipantInfo> {
@@ -68,8 +71,10 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 		meter_key: sp_core::sr25519::Public,
 	) -> Result<ZoneId, sp_runtime::DispatchError> {
 		if !Zones::<T>::contains_key(FIXTURE_ZONE) {
+			// Not `wtl/…` like the market's own accounts: a mock runtime's u64 accounts keep only
+			// the id's first 4 bytes.
 			let operator: T::AccountId =
-				frame_support::PalletId(*b"wtl/fixt").into_account_truncating();
+				frame_support::PalletId(*b"fixtzone").into_account_truncating();
 			Self::do_create_zone(FIXTURE_ZONE, operator, fixture_tariffs())?;
 		}
 		// Fixtures fund what the deposit needs, so that callers without a currency can use them.
@@ -91,6 +96,30 @@ impl<T: Config> wattle_primitives::AdmissionFixtures<T::AccountId> for Pallet<T>
 
 	fn fund(who: &T::AccountId, amount: wattle_primitives::Balance) {
 		T::Currency::set_balance(who, amount);
+	}
+}
+
+impl<T: Config> wattle_primitives::GridFixtures for Pallet<T> {
+	fn zones_for_benchmarks(zones: u32, cap_wh: EnergyWh) -> alloc::vec::Vec<ZoneId> {
+		let wanted = zones.min(wattle_primitives::MAX_ZONES) as usize;
+		let mut id: ZoneId = 0;
+		while Links::<T>::get().len() < wanted {
+			if !Zones::<T>::contains_key(id) {
+				// The zone first, so that even a mock runtime's u64 accounts differ zone by zone.
+				let seed = (id, *b"wattle/zone-operator").encode();
+				let operator = T::AccountId::decode(&mut TrailingZeroInput::new(&seed))
+					.expect("infinite input decodes; qed");
+				Self::do_create_zone(id, operator, fixture_tariffs())
+					.expect("a fresh zone and operator with valid tariffs; qed");
+			}
+			id = id.saturating_add(1);
+		}
+		let links = Links::<T>::get();
+		for (index, link) in links.iter().enumerate() {
+			let cap = if index % 2 == 1 { cap_wh } else { EnergyWh::MAX };
+			Self::do_set_link_caps(link.zone, cap, cap).expect("the zone exists; qed");
+		}
+		Links::<T>::get().iter().map(|link| link.zone).collect()
 	}
 }
 

@@ -4,7 +4,7 @@
 //! debt; a full page of the book pruned; `n` expired records pruned in one block. Their tests
 //! run with the unit tests; `scripts/benchmark.sh` turns them into `weights.rs`.
 use super::*;
-use crate::pallet::{Config, InProgress, NextSlotToSettle, Pallet, Positions};
+use crate::pallet::{Config, Curtailments, InProgress, NextSlotToSettle, Pallet, Positions};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -15,10 +15,10 @@ use frame_support::{
 	weights::Weight,
 };
 use sp_core::sr25519;
-use wattle_double_auction::{Clearing, Order, Side};
+use wattle_double_auction::{Clearing, Order, Side, SplitClearing, ZoneClearing};
 use wattle_primitives::{
 	order_deposit, order_id, AdmissionFixtures, Balance, BookFixtures, ClearingFixtures, EnergyWh,
-	MarketClock, OrderBook, ParticipantRegistry, Role, Slot, WTL_PER_KWH,
+	MarketClock, OrderBook, ParticipantRegistry, Role, Slot, ZoneId, WTL_PER_KWH,
 };
 
 const SLOT: Slot = 1_000;
@@ -38,8 +38,26 @@ fn cleared<T: Config>() -> Clearing {
 		marginal_bid: None,
 		marginal_ask: None,
 	};
-	T::Clearing::clear_for_benchmarks(SLOT, clearing);
+	T::Clearing::clear_for_benchmarks(SLOT, wattle_primitives::ClearedPrices::Single(clearing));
 	clearing
+}
+
+/// `SLOT` split into the most zones, the first of them `zone`, which imports
+/// `imported_wh` at twice the hub price `PRICE`.
+fn split_with_importer<T: Config>(zone: ZoneId, imported_wh: EnergyWh) {
+	let zones = (0..wattle_double_auction::MAX_ZONES).map(|k| ZoneClearing {
+		zone: zone + k,
+		price: if k == 0 { PRICE * 2 } else { PRICE },
+		bought_wh: if k == 0 { imported_wh } else { 0 },
+		sold_wh: if k == 1 { imported_wh } else { 0 },
+		marginal_bid: None,
+		marginal_ask: None,
+	});
+	let split = SplitClearing {
+		hub_price: PRICE,
+		zones: zones.collect::<Vec<_>>().try_into().expect("MAX_ZONES zones; qed"),
+	};
+	T::Clearing::clear_for_benchmarks(SLOT, wattle_primitives::ClearedPrices::Split(split));
 }
 
 /// `n` admitted prosumers of one zone, each with a full record of `SLOT` whose deposit is in the
@@ -117,7 +135,7 @@ mod benchmarks {
 	#[benchmark]
 	fn prune_page() {
 		let per_page = T::Book::orders_per_page();
-		T::Book::fill_for_benchmarks(SLOT, per_page * 2);
+		T::Book::fill_for_benchmarks(SLOT, per_page * 2, &[]);
 		InProgress::<T>::put(progress(None, Stage::PruneBook));
 		#[block]
 		{
@@ -152,6 +170,37 @@ mod benchmarks {
 			Pallet::<T>::walk(u32::MAX, Weight::MAX, Some(SLOT));
 		}
 		assert_eq!(NextSlotToSettle::<T>::get(), Some(SLOT + 1));
+	}
+
+	/// Tightening an earlier cut of an import in the slot's delivery: the operator pays for
+	/// the further energy it takes at the hub, in a market of the most zones.
+	#[benchmark]
+	fn curtail_link() {
+		let household: T::AccountId = account("household", 0, 0);
+		let zone = T::Registry::admit(
+			&household,
+			Role::Consumer,
+			1_000_000,
+			sr25519::Public::from_raw([9; 32]),
+		)
+		.expect("a fresh account with a meter of its own; qed");
+		let operator = T::Registry::zone(zone).expect("the fixture's zone; qed").operator;
+		T::Registry::fund(&operator, T::Currency::minimum_balance() + 1_000 * PRICE);
+		split_with_importer::<T>(zone, 1_000);
+		Curtailments::<T>::insert(
+			SLOT,
+			zone,
+			Curtailment { export_cap_wh: EnergyWh::MAX, import_cap_wh: 500, settled_wh: 0 },
+		);
+		T::Clock::set_now_secs(T::Clock::config().slot_start(SLOT).saturating_add(1));
+		let escrow_before = T::Currency::balance(&Pallet::<T>::escrow_account());
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Signed(operator), SLOT, zone, EnergyWh::MAX, 100);
+		assert_eq!(Curtailments::<T>::get(SLOT, zone).map(|c| c.import_cap_wh), Some(100));
+		assert_eq!(
+			T::Currency::balance(&Pallet::<T>::escrow_account()),
+			escrow_before + 400 * PRICE
+		);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

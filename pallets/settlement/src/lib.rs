@@ -53,6 +53,8 @@ pub use pallet::*;
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmarking;
+pub mod curtailment;
+mod cut_links;
 mod ledger;
 pub mod migrations;
 #[cfg(test)]
@@ -64,6 +66,7 @@ mod types;
 mod walk;
 pub mod weights;
 
+pub use cut_links::ZoneDues;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -80,6 +83,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::AccountIdConversion;
+	use wattle_double_auction::Side;
 	use wattle_primitives::{
 		AdmissionFixtures, Balance, ClearedSlots, EnergyWh, MarketClock, OrderBook,
 		ParticipantRegistry, Slot, ZoneId,
@@ -173,14 +177,23 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SlotTotalsOf<T: Config> = StorageMap<_, Twox64Concat, Slot, SlotTotals>;
 
+	/// The links cut after their slot was cleared (`slot`, `zone`): the caps each still
+	/// carries, under which the zone's contracts shrink ([`Pallet::curtail_link`]). Kept as long
+	/// as the slot's bills.
+	#[pallet::storage]
+	pub type Curtailments<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, Slot, Twox64Concat, ZoneId, Curtailment>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// `who` was settled for `slot`: it paid `energy_paid` and received `energy_received`
 		/// for energy, paid `grid_fee`, had an imbalance of `imbalance_wh` (net export beyond
 		/// its contract, Wh) that cost `imbalance_charge` or earned `imbalance_credit`, paid
-		/// `penalty` for a missing reading, and was left with `debt` new debt. The whole bill is
-		/// in `settlement.positions(slot, who).bill`.
+		/// `penalty` for a missing reading, and was left with `debt` new debt. `curtailed_wh` of
+		/// its cleared contract was cut by its zone's operator ([`Event::LinkCurtailed`]); its
+		/// bill counts the contract that remained. The whole bill is in
+		/// `settlement.positions(slot, who).bill`.
 		Settled {
 			slot: Slot,
 			who: T::AccountId,
@@ -192,6 +205,7 @@ pub mod pallet {
 			imbalance_credit: Balance,
 			penalty: Balance,
 			debt: Balance,
+			curtailed_wh: EnergyWh,
 		},
 		/// Every household of `slot` is settled and the slot's book is pruned; totals in
 		/// `settlement.slotTotalsOf(slot)`.
@@ -199,6 +213,30 @@ pub mod pallet {
 		/// The congestion rent of `zone`'s link in `slot`, `(hub price − zone price) · net
 		/// export`, was paid to its operator out of the escrow.
 		CongestionRentPaid { slot: Slot, zone: ZoneId, operator: T::AccountId, amount: Balance },
+		/// `zone`'s operator cut its link for cleared `slot` to `export_cap_wh` and
+		/// `import_cap_wh`: the contracts of the zone's `side` (its sellers for a cut export, its
+		/// buyers for a cut import) lose `shed_wh` in all, pro rata, at the prices they cleared
+		/// at. At the hub price the operator supplies the energy the zone no longer exports
+		/// (paid at settlement), or takes and pays for (`paid_now`, into the escrow) what it no
+		/// longer imports.
+		LinkCurtailed {
+			slot: Slot,
+			zone: ZoneId,
+			export_cap_wh: EnergyWh,
+			import_cap_wh: EnergyWh,
+			side: Side,
+			shed_wh: EnergyWh,
+			paid_now: Balance,
+		},
+		/// The operator of curtailed `zone` was paid `amount` out of the escrow for the `shed_wh`
+		/// it supplied at the hub in slot `slot` at the hub price.
+		HubSupplyPaid {
+			slot: Slot,
+			zone: ZoneId,
+			operator: T::AccountId,
+			shed_wh: EnergyWh,
+			amount: Balance,
+		},
 	}
 
 	#[pallet::error]
@@ -215,6 +253,24 @@ pub mod pallet {
 		MeteringWindowOpen,
 		/// The slot's clearing is not final yet.
 		ClearingPending,
+		/// The zone does not exist, or was not part of the slot's market.
+		UnknownZone,
+		/// Only the zone's operator may curtail its link.
+		NotZoneOperator,
+		/// A link can be curtailed only once its slot is cleared and until the slot ends; after
+		/// that the meters tell what flowed.
+		NotCurtailableNow,
+		/// The slot did not trade, or traded before zones were cleared apart: it has no zone
+		/// contracts to curtail.
+		NothingCleared,
+		/// The zone's cleared net flow fits within these caps: nothing would be cut.
+		NothingToCurtail,
+		/// A curtailment can only tighten the caps of an earlier one: households may already
+		/// have cut their flows.
+		CurtailmentLoosened,
+		/// The operator's free balance cannot pay, at the hub price, for the energy its zone no
+		/// longer imports.
+		OperatorCannotPay,
 	}
 
 	#[pallet::genesis_config]
@@ -287,6 +343,32 @@ pub mod pallet {
 			let (_, used) = Self::walk(max, Self::walk_weight(max), Some(slot));
 			Ok(Some(used).into())
 		}
+
+		/// Curtail `zone`'s link for `slot` after the slot was cleared (a fault, an overload
+		/// between clearing and delivery): it carries at most `export_cap_wh` out of the zone and
+		/// `import_cap_wh` into it. Only the zone's operator, from the slot's clearing until its
+		/// end; a later call may only tighten the caps.
+		///
+		/// Prices stand and contracts shrink: the zone's sellers (for a cut export) or buyers
+		/// (for a cut import) lose, pro rata to their cleared fills, the energy by which the
+		/// zone's cleared net flow exceeds the cap, and each is settled on what remains, so a
+		/// household that follows the cut has no imbalance and is not paid for energy it did not
+		/// deliver. The other zones' contracts stand: the operator supplies at the hub, and is
+		/// paid for at the hub price at settlement, what its zone no longer exports, or takes at
+		/// the hub what its zone no longer imports and pays for it now, at the hub price, into
+		/// the escrow. The congestion rent is paid on the curtailed flows.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::curtail_link())]
+		pub fn curtail_link(
+			origin: OriginFor<T>,
+			slot: Slot,
+			zone: ZoneId,
+			export_cap_wh: EnergyWh,
+			import_cap_wh: EnergyWh,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_curtail_link(who, slot, zone, export_cap_wh, import_cap_wh)
+		}
 	}
 
 	#[pallet::view_functions]
@@ -302,6 +384,11 @@ pub mod pallet {
 			who: T::AccountId,
 		) -> Option<SlotRecord<T::MaxOrdersPerAccountPerSlot>> {
 			Positions::<T>::get(slot, who)
+		}
+
+		/// `zone`'s link as curtailed after `slot` was cleared, if it was.
+		pub fn curtailment(slot: Slot, zone: ZoneId) -> Option<Curtailment> {
+			Curtailments::<T>::get(slot, zone)
 		}
 
 		/// The totals of settled `slot`.
@@ -323,14 +410,17 @@ pub mod pallet {
 
 		/// The invariants: the escrow holds its existential deposit, every unsettled record's
 		/// deposit, and what the households settled so far in the slot being settled paid in for
-		/// energy less what they were paid out for it (sellers may come first); at least that
-		/// much, since a stranger may give it more.
+		/// energy less what they were paid out for it (sellers may come first) and what the
+		/// zones' operators were paid; at least that much, since a stranger may give it more and
+		/// an operator that cut an import has paid in for slots not yet settled.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let progress = InProgress::<T>::get();
 			let deposits = Positions::<T>::iter_values()
 				.filter(|record| record.bill.is_none())
 				.fold(0, |total: Balance, record| total.saturating_add(record.deposit));
-			let (paid_in, paid_out) = progress.as_ref().map_or((0, 0), |p| (p.paid_in, p.paid_out));
+			let (paid_in, paid_out) = progress
+				.as_ref()
+				.map_or((0, 0), |p| (p.paid_in, p.paid_out.saturating_add(p.rent_paid)));
 			let owed = T::Currency::minimum_balance()
 				.saturating_add(deposits)
 				.saturating_add(paid_in)

@@ -53,7 +53,21 @@ fn check_invariants() {
 /// Runs `slot` from gate closure to the end of its metering window: the runtime clears it at
 /// its start and forms the contracts, then `readings` are relayed, then the window closes.
 fn deliver_and_meter(slot: Slot, readings: &[(AccountId, u64, u64)]) {
-	for secs in 0..5 {
+	deliver_and_meter_with(slot, readings, || {});
+}
+
+/// [`deliver_and_meter`], with `during_delivery` run in the slot's first block, once it is
+/// cleared.
+fn deliver_and_meter_with(
+	slot: Slot,
+	readings: &[(AccountId, u64, u64)],
+	during_delivery: impl FnOnce(),
+) {
+	block_at(slot, 0);
+	check_invariants();
+	during_delivery();
+	check_invariants();
+	for secs in 1..5 {
 		block_at(slot, secs);
 		check_invariants();
 	}
@@ -71,15 +85,27 @@ fn deliver_and_meter(slot: Slot, readings: &[(AccountId, u64, u64)]) {
 /// balance and the operator's. The meters of households without orders and not in `readings`
 /// report that nothing flowed, so that a case's bills are those it names.
 fn settle_cycle(readings: &[(AccountId, u64, u64)]) -> Vec<(AccountId, i128)> {
-	let before: Vec<_> =
-		HOUSEHOLDS.iter().chain([OPERATOR].iter()).map(|who| (*who, worth(*who))).collect();
+	settle_cycle_with(readings, || {})
+}
+
+/// [`settle_cycle`], with `during_delivery` run once the slot is cleared; the changes include
+/// the suburb's operator's.
+fn settle_cycle_with(
+	readings: &[(AccountId, u64, u64)],
+	during_delivery: impl FnOnce(),
+) -> Vec<(AccountId, i128)> {
+	let before: Vec<_> = HOUSEHOLDS
+		.iter()
+		.chain([OPERATOR, SUBURB_OPERATOR].iter())
+		.map(|who| (*who, worth(*who)))
+		.collect();
 	let issuance = Balances::total_issuance();
 	let idle = HOUSEHOLDS.iter().filter(|who| {
 		!readings.iter().any(|(named, _, _)| named == *who)
 			&& !Positions::<Test>::contains_key(SLOT, **who)
 	});
 	let readings: Vec<_> = readings.iter().copied().chain(idle.map(|who| (*who, 0, 0))).collect();
-	deliver_and_meter(SLOT, &readings);
+	deliver_and_meter_with(SLOT, &readings, during_delivery);
 	block_at(SLOT + 1, 31);
 	check_invariants();
 	assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
@@ -140,6 +166,7 @@ fn full_delivery_pays_energy_and_grid_fee_and_nothing_else() {
 				imbalance_credit: 0,
 				penalty: 0,
 				debt: 0,
+				curtailed_wh: 0,
 			}
 			.into(),
 		);
@@ -640,8 +667,26 @@ mod randomized {
 	/// Congestion rent over the randomized runs with a suburb: the runs must split markets.
 	static RENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+	/// A cut an operator tries during a slot's delivery: (the suburb's link, else the town's;
+	/// export cap; import cap).
+	type CutAttempt = (bool, u64, u64);
+
+	/// Curtailments that took effect over the randomized runs: the runs must cut links.
+	static CUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 	/// Runs `plan`; with `suburb_caps` Dave produces in the suburb behind a link of those caps.
 	fn run(plan: Vec<SlotPlan>, suburb_caps: Option<(u64, u64)>) {
+		run_with_cuts(plan, suburb_caps, &[]);
+	}
+
+	/// [`run`], with the `i`-th slot's operator trying `cuts[i]` during delivery. A slot whose
+	/// link was cut is checked for conservation only: its bills follow the cut, not the rule
+	/// this run computes.
+	fn run_with_cuts(
+		plan: Vec<SlotPlan>,
+		suburb_caps: Option<(u64, u64)>,
+		cuts: &[Option<CutAttempt>],
+	) {
 		let mut ext =
 			if suburb_caps.is_some() { new_test_ext_with_suburb() } else { new_test_ext() };
 		ext.execute_with(|| {
@@ -665,7 +710,7 @@ mod randomized {
 			};
 			let mut slot = NOW_SLOT + 2;
 			let mut traded_wh = 0;
-			for (attempts, readings) in plan {
+			for (round, (attempts, readings)) in plan.into_iter().enumerate() {
 				let before: Vec<i128> = HOUSEHOLDS.iter().map(|w| total(*w) as i128).collect();
 				let debts_before: Vec<i128> = HOUSEHOLDS.iter().map(|w| debt(*w) as i128).collect();
 				let operators_before = total(OPERATOR) as i128 + total(SUBURB_OPERATOR) as i128;
@@ -692,13 +737,41 @@ mod randomized {
 					.zip(&readings)
 					.filter_map(|(who, r)| r.map(|(i, e)| (*who, i, e)))
 					.collect();
-				deliver_and_meter(slot, &relayed);
+				let mut cut = false;
+				deliver_and_meter_with(slot, &relayed, || {
+					if let Some((suburb, export_cap_wh, import_cap_wh)) =
+						cuts.get(round).copied().flatten()
+					{
+						let (operator, zone) =
+							if suburb { (SUBURB_OPERATOR, SUBURB) } else { (OPERATOR, ZONE) };
+						cut = Settlement::curtail_link(
+							RuntimeOrigin::signed(operator),
+							slot,
+							zone,
+							export_cap_wh,
+							import_cap_wh,
+						)
+						.is_ok();
+					}
+				});
 				block_at(slot + 1, 31);
 				check_invariants();
 				assert_eq!(NextSlotToSettle::<Test>::get(), Some(slot + 1));
 				assert_eq!(Balances::total_issuance(), issuance);
 				assert_eq!(net_worth(), issuance as i128, "all money is in these accounts");
 				assert_eq!(total(Settlement::escrow_account()), 1);
+				if cut {
+					CUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+					let households: i128 = HOUSEHOLDS
+						.iter()
+						.enumerate()
+						.map(|(i, who)| total(*who) as i128 - before[i])
+						.sum();
+					let operators = total(OPERATOR) as i128 + total(SUBURB_OPERATOR) as i128;
+					assert_eq!(operators - operators_before, -households, "money only moved");
+					slot += 2;
+					continue;
+				}
 
 				let links = <Participants as wattle_primitives::GridLinks>::links(slot);
 				let (mut expected, positions, rent) = expected_changes(&book, &readings, &links);
@@ -766,6 +839,27 @@ mod randomized {
 		) {
 			run(plan, Some((export_cap_wh, import_cap_wh)));
 		}
+
+		/// The same with an operator cutting its link during random slots' delivery: every
+		/// planck is still accounted for, and the escrow ends each slot as it began.
+		#[test]
+		fn curtailed_links_conserve_money(
+			plan in proptest::collection::vec(slot_plan(), 1..6),
+			export_cap_wh in 0..400u64,
+			import_cap_wh in 0..400u64,
+			cuts in proptest::collection::vec(
+				proptest::option::weighted(0.7, (any::<bool>(), 0..300u64, 0..300u64)),
+				6,
+			),
+		) {
+			run_with_cuts(plan, Some((export_cap_wh, import_cap_wh)), &cuts);
+		}
+	}
+
+	#[test]
+	fn the_randomized_runs_cut_links() {
+		curtailed_links_conserve_money();
+		assert!(CUTS.load(std::sync::atomic::Ordering::Relaxed) > 0);
 	}
 
 	#[test]
@@ -956,6 +1050,234 @@ mod market_splitting {
 			let changes = settle_cycle(&[(CAROL, 500, 0), (DAVE, 0, 500)]);
 			assert_eq!(change(&changes, CAROL), -(500 * PRICE as i128 + 500 * GRID_FEE as i128));
 			assert_eq!(change(&changes, DAVE), 500 * PRICE as i128);
+		});
+	}
+
+	/// The split of [`a_congested_slot_pays_each_zone_its_price_and_the_rent_to_the_links_operator`]:
+	/// the suburb exports 200 Wh at 0.15 WTL/kWh to the town, which buys them at the hub price
+	/// 0.25.
+	const TOWN_PRICE: i128 = 250_000_000;
+	const SUBURB_PRICE: i128 = 150_000_000;
+
+	fn split_slot() {
+		assert_ok!(Participants::set_link_caps(RuntimeOrigin::signed(SUBURB_OPERATOR), 200, 0));
+		carol_buys_from_dave();
+	}
+
+	fn curtail(operator: AccountId, zone: u32, export_cap_wh: u64, import_cap_wh: u64) {
+		assert_ok!(Settlement::curtail_link(
+			RuntimeOrigin::signed(operator),
+			SLOT,
+			zone,
+			export_cap_wh,
+			import_cap_wh
+		));
+	}
+
+	fn settled_event(who: AccountId) -> Event<Test> {
+		System::events()
+			.into_iter()
+			.filter_map(|record| match record.event {
+				RuntimeEvent::Settlement(event @ Event::Settled { who: settled, .. })
+					if settled == who =>
+				{
+					Some(event)
+				},
+				_ => None,
+			})
+			.last()
+			.expect("the household was settled")
+	}
+
+	fn curtailed_wh(who: AccountId) -> u64 {
+		match settled_event(who) {
+			Event::Settled { curtailed_wh, .. } => curtailed_wh,
+			_ => unreachable!(),
+		}
+	}
+
+	/// The suburb's link fails during delivery and carries 50 Wh of the 200 cleared: Dave's
+	/// contract shrinks to 50 Wh, at the suburb's price, and following the cut costs him no
+	/// imbalance. Carol's contract stands: the suburb's operator supplies the 150 Wh at the hub
+	/// and is paid the hub price for them, besides the rent on the 50 Wh its link still carries.
+	#[test]
+	fn a_cut_export_shrinks_the_sellers_contracts_and_the_operator_supplies_the_hub() {
+		new_test_ext_with_suburb().execute_with(|| {
+			split_slot();
+			let dave_reputation = reputation(DAVE);
+			let changes = settle_cycle_with(&[(CAROL, 200, 0), (DAVE, 0, 50)], || {
+				curtail(SUBURB_OPERATOR, SUBURB, 50, 0);
+			});
+			assert_eq!(change(&changes, CAROL), -(200 * TOWN_PRICE + 200 * GRID_FEE as i128));
+			assert_eq!(change(&changes, DAVE), 50 * SUBURB_PRICE);
+			let (rent, hub_supply) = (50 * (TOWN_PRICE - SUBURB_PRICE), 150 * TOWN_PRICE);
+			assert_eq!(change(&changes, SUBURB_OPERATOR), rent + hub_supply);
+			assert_eq!(change(&changes, OPERATOR), 200 * GRID_FEE as i128);
+			let dave = bill(DAVE);
+			assert_eq!((dave.sold_wh, dave.imbalance_wh, dave.imbalance_credit), (50, 0, 0));
+			assert_eq!((bill(CAROL).bought_wh, bill(CAROL).imbalance_wh), (200, 0));
+			assert_eq!((curtailed_wh(DAVE), curtailed_wh(CAROL)), (150, 0));
+			assert_eq!(reputation(DAVE), dave_reputation + 1, "following the cut is no breach");
+			System::assert_has_event(
+				Event::<Test>::LinkCurtailed {
+					slot: SLOT,
+					zone: SUBURB,
+					export_cap_wh: 50,
+					import_cap_wh: 0,
+					side: Side::Sell,
+					shed_wh: 150,
+					paid_now: 0,
+				}
+				.into(),
+			);
+			System::assert_has_event(
+				Event::<Test>::HubSupplyPaid {
+					slot: SLOT,
+					zone: SUBURB,
+					operator: SUBURB_OPERATOR,
+					shed_wh: 150,
+					amount: hub_supply as Balance,
+				}
+				.into(),
+			);
+			assert_eq!(
+				Settlement::curtailment(SLOT, SUBURB).map(|cut| cut.settled_wh),
+				Some(200),
+				"the walk shared the whole cleared side"
+			);
+		});
+	}
+
+	/// A seller that ignores the cut and feeds in all it contracted is paid for what it spilled
+	/// beyond its curtailed contract at the feed-in price, as any spill.
+	#[test]
+	fn energy_fed_in_despite_a_cut_is_a_spill() {
+		new_test_ext_with_suburb().execute_with(|| {
+			split_slot();
+			let changes = settle_cycle_with(&[(CAROL, 200, 0), (DAVE, 0, 200)], || {
+				curtail(SUBURB_OPERATOR, SUBURB, 50, 0);
+			});
+			assert_eq!(change(&changes, DAVE), 50 * SUBURB_PRICE + 150 * FEED_IN as i128);
+			assert_eq!(bill(DAVE).imbalance_wh, 150);
+		});
+	}
+
+	/// The town's link can take only 80 Wh of the 200 it cleared to import: Carol's contract
+	/// shrinks to 80 Wh. Dave's stands: the town's operator takes the other 120 Wh at the hub
+	/// and pays the hub price for them when it cuts the link. The suburb's link still earns the
+	/// rent on all it exports.
+	#[test]
+	fn a_cut_import_shrinks_the_buyers_contracts_and_the_operator_pays_for_what_it_takes() {
+		new_test_ext_with_suburb().execute_with(|| {
+			split_slot();
+			let operator_before = worth(OPERATOR) as i128;
+			let changes = settle_cycle_with(&[(CAROL, 80, 0), (DAVE, 0, 200)], || {
+				curtail(OPERATOR, ZONE, u64::MAX, 80);
+				assert_eq!(worth(OPERATOR) as i128, operator_before - 120 * TOWN_PRICE);
+			});
+			assert_eq!(change(&changes, CAROL), -(80 * TOWN_PRICE + 80 * GRID_FEE as i128));
+			assert_eq!(change(&changes, DAVE), 200 * SUBURB_PRICE);
+			assert_eq!(change(&changes, OPERATOR), 80 * GRID_FEE as i128 - 120 * TOWN_PRICE);
+			assert_eq!(change(&changes, SUBURB_OPERATOR), 200 * (TOWN_PRICE - SUBURB_PRICE));
+			assert_eq!((bill(CAROL).bought_wh, bill(CAROL).imbalance_wh), (80, 0));
+			assert_eq!(curtailed_wh(CAROL), 120);
+			System::assert_has_event(
+				Event::<Test>::LinkCurtailed {
+					slot: SLOT,
+					zone: ZONE,
+					export_cap_wh: u64::MAX,
+					import_cap_wh: 80,
+					side: Side::Buy,
+					shed_wh: 120,
+					paid_now: 120 * TOWN_PRICE as Balance,
+				}
+				.into(),
+			);
+		});
+	}
+
+	/// A second, tighter cut pays only for the further energy taken, and the bills follow the
+	/// last cut.
+	#[test]
+	fn a_tighter_cut_pays_only_for_the_further_energy() {
+		new_test_ext_with_suburb().execute_with(|| {
+			split_slot();
+			let changes = settle_cycle_with(&[(CAROL, 30, 0), (DAVE, 0, 200)], || {
+				curtail(OPERATOR, ZONE, u64::MAX, 80);
+				curtail(OPERATOR, ZONE, u64::MAX, 30);
+			});
+			assert_eq!(change(&changes, OPERATOR), 30 * GRID_FEE as i128 - 170 * TOWN_PRICE);
+			assert_eq!(bill(CAROL).bought_wh, 30);
+		});
+	}
+
+	/// Every call that cannot be taken names why and changes nothing.
+	#[test]
+	fn bad_curtailments_are_refused_and_change_nothing() {
+		new_test_ext_with_suburb().execute_with(|| {
+			split_slot();
+			let curtail_now =
+				|who: AccountId, zone: u32, export_cap_wh: u64, import_cap_wh: u64| {
+					Settlement::curtail_link(
+						RuntimeOrigin::signed(who),
+						SLOT,
+						zone,
+						export_cap_wh,
+						import_cap_wh,
+					)
+				};
+			// Before the slot is cleared (its book is still open).
+			assert_noop!(
+				curtail_now(SUBURB_OPERATOR, SUBURB, 50, 0),
+				Error::<Test>::NotCurtailableNow
+			);
+			block_at(SLOT, 0);
+			assert_noop!(curtail_now(BOB, SUBURB, 50, 0), Error::<Test>::NotZoneOperator);
+			assert_noop!(curtail_now(OPERATOR, SUBURB, 50, 0), Error::<Test>::NotZoneOperator);
+			assert_noop!(curtail_now(SUBURB_OPERATOR, 7, 50, 0), Error::<Test>::UnknownZone);
+			assert_noop!(
+				curtail_now(SUBURB_OPERATOR, SUBURB, 200, 0),
+				Error::<Test>::NothingToCurtail
+			);
+			assert_noop!(curtail_now(OPERATOR, ZONE, 0, 200), Error::<Test>::NothingToCurtail);
+			assert_ok!(curtail_now(SUBURB_OPERATOR, SUBURB, 50, 0));
+			assert_noop!(
+				curtail_now(SUBURB_OPERATOR, SUBURB, 60, 0),
+				Error::<Test>::CurtailmentLoosened
+			);
+			// An operator that cannot pay for the energy its zone would no longer import.
+			let keep = Balances::minimum_balance();
+			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), OPERATOR, keep + 1));
+			assert_noop!(
+				curtail_now(OPERATOR, ZONE, u64::MAX, 80),
+				Error::<Test>::OperatorCannotPay
+			);
+			// After the slot, the meters tell what flowed.
+			block_at(SLOT + 1, 0);
+			assert_noop!(
+				curtail_now(SUBURB_OPERATOR, SUBURB, 10, 0),
+				Error::<Test>::NotCurtailableNow
+			);
+		});
+	}
+
+	/// A slot that cleared without trades has no contracts to cut.
+	#[test]
+	fn a_slot_without_trades_cannot_be_curtailed() {
+		new_test_ext_with_suburb().execute_with(|| {
+			place(CAROL, Side::Buy, 500, 100_000_000);
+			place(DAVE, Side::Sell, 500, 150_000_000);
+			block_at(SLOT, 0);
+			assert_noop!(
+				Settlement::curtail_link(
+					RuntimeOrigin::signed(SUBURB_OPERATOR),
+					SLOT,
+					SUBURB,
+					0,
+					0
+				),
+				Error::<Test>::NothingCleared
+			);
 		});
 	}
 }

@@ -195,13 +195,44 @@ pub struct Progress {
 	pub clearing: Option<ClearedPrices>,
 	/// How far its walk is.
 	pub stage: Stage,
-	/// What the households settled so far paid for energy (left in the escrow).
+	/// What the households settled so far paid for energy (left in the escrow), and what the
+	/// operators of the zones paid so far met in the rent stage paid for the energy they took
+	/// at the hub when they cut their link's import.
 	pub paid_in: Balance,
 	/// What the households settled so far received for energy (paid out of the escrow).
 	pub paid_out: Balance,
 	/// The totals so far.
 	pub totals: SlotTotals,
-	/// Congestion rent paid so far to the operators of the congested links (out of the escrow,
-	/// where the buyers' payments left it beyond what the sellers received).
+	/// Paid so far to the zones' operators out of the escrow: the congested links' rent (where
+	/// the buyers' payments left it beyond what the sellers received), and the hub price of the
+	/// energy an operator supplied at the hub when it cut its link's export.
 	pub rent_paid: Balance,
+}
+
+/// A zone's link cut after its slot was cleared (a fault between clearing and the slot's end):
+/// the caps it carries instead of those the slot cleared under, and how far settlement has
+/// shared the cut among the zone's households.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct Curtailment {
+	/// The most the zone can still export, net, in the slot, Wh.
+	pub export_cap_wh: EnergyWh,
+	/// The most the zone can still import, net, in the slot, Wh.
+	pub import_cap_wh: EnergyWh,
+	/// Of the contracts on the cut side, the energy (as cleared) of the households settled so
+	/// far: where the pro-rata rounding stands.
+	pub settled_wh: EnergyWh,
 }

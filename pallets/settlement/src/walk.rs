@@ -2,6 +2,7 @@
 //! (those with a record of the slot and those billed without one), then the slot's book, then
 //! the records that have left the retention period.
 use crate::{
+	cut_links::CutInWalk,
 	pallet::*,
 	rule::{self, ReputationRule},
 	types::*,
@@ -24,8 +25,14 @@ use wattle_primitives::{
 	SlotPhase, ZoneInfo,
 };
 
+/// A zone as a walk meets it: its record, and its link's cut if its operator curtailed it.
+struct ZoneInWalk<AccountId> {
+	info: Option<ZoneInfo<AccountId>>,
+	cut: Option<CutInWalk>,
+}
+
 /// The zones a walk has met, each read once.
-type Zones<T> = BTreeMap<u32, Option<ZoneInfo<<T as frame_system::Config>::AccountId>>>;
+type Zones<T> = BTreeMap<u32, ZoneInWalk<<T as frame_system::Config>::AccountId>>;
 
 impl<T: Config> Pallet<T> {
 	/// What settling one more household adds to a walk.
@@ -33,9 +40,16 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::settle_households(1).saturating_sub(T::WeightInfo::settle_households(0))
 	}
 
-	/// What meeting one more zone adds to a walk: its record and its operator's account.
+	/// What meeting one more zone adds to a walk: its record, its operator's account and its
+	/// link's cut, stored again when the walk moved its sharing on.
 	fn zone_weight() -> Weight {
-		T::DbWeight::get().reads_writes(2, 1)
+		T::DbWeight::get().reads_writes(3, 2)
+	}
+
+	/// What paying one zone's dues weighs: its cut, its record, the escrow's and its
+	/// operator's accounts.
+	fn zone_dues_weight() -> Weight {
+		T::DbWeight::get().reads_writes(4, 2)
 	}
 
 	/// The most one step can weigh.
@@ -45,6 +59,7 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::prune_page())
 			.max(T::WeightInfo::prune_records(1))
 			.max(T::WeightInfo::empty_slot())
+			.max(Self::zone_dues_weight())
 	}
 
 	/// What a walk weighs besides its steps: where it stands, and the escrow's account.
@@ -104,6 +119,7 @@ impl<T: Config> Pallet<T> {
 		let steps = match p.stage.clone() {
 			Stage::Households { after } => Self::settle_households(&mut p, after, max, meter),
 			Stage::PayRents { next } => {
+				meter.consume(Self::zone_dues_weight());
 				Self::pay_rent(&mut p, next);
 				1
 			},
@@ -191,24 +207,37 @@ impl<T: Config> Pallet<T> {
 			}
 			let Some((who, participant)) = participants.next() else {
 				p.stage = Stage::PayRents { next: 0 };
+				Self::store_cuts(p.slot, &zones);
 				// Reaching the end costs a step even when nothing is left to settle.
 				return visited.max(1);
 			};
 			meter.consume(household);
 			visited += 1;
 			if let Some(record) = Self::record_to_settle(p.slot, &who, &participant) {
-				if !zones.contains_key(&record.zone) {
+				let zone = zones.entry(record.zone).or_insert_with(|| {
 					meter.consume(fresh_zone);
-					zones.insert(record.zone, T::Registry::zone(record.zone));
-				}
-				let zone = zones.get(&record.zone).cloned().flatten();
-				Self::settle_household(p, &config, &who, &participant, record, zone);
+					ZoneInWalk {
+						info: T::Registry::zone(record.zone),
+						cut: Self::cut_in_walk(p.slot, record.zone, p.clearing.as_ref()),
+					}
+				});
+				let info = zone.info.clone();
+				Self::settle_household(p, &config, &who, &participant, record, info, &mut zone.cut);
 			}
 			last = Some(who);
 		}
+		Self::store_cuts(p.slot, &zones);
 		p.stage =
 			Stage::Households { after: last.map(|who| BoundedVec::truncate_from(who.encode())) };
 		visited
+	}
+
+	fn store_cuts(slot: Slot, zones: &Zones<T>) {
+		for (zone, met) in zones {
+			if let Some(cut) = &met.cut {
+				Self::store_cut(slot, *zone, cut);
+			}
+		}
 	}
 
 	/// What `who` is settled on in `slot`: its record, or an empty one if it is billed for the
@@ -267,8 +296,10 @@ impl<T: Config> Pallet<T> {
 			defensive!("a slot's buyers paid other than its sellers and its congested links got");
 		}
 		if let Some(old) = expired {
-			// The outcome explains the bills' fills for as long as the bills are kept.
+			// The outcome and the cuts explain the bills' fills for as long as the bills are
+			// kept.
 			T::Clearing::forget(old);
+			Self::forget_cuts(old);
 			SlotTotalsOf::<T>::remove(old);
 		}
 		SlotTotalsOf::<T>::insert(p.slot, p.totals);
@@ -301,7 +332,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles `who`'s `record` in the slot of `p`, moving every planck of its bill, and stores
-	/// the bill in the record.
+	/// the bill in the record. Its contract is first shrunk by its share of its zone's `cut`.
 	pub(crate) fn settle_household(
 		p: &mut Progress,
 		config: &MarketConfig,
@@ -309,6 +340,7 @@ impl<T: Config> Pallet<T> {
 		participant: &ParticipantInfo,
 		mut record: SlotRecord<T::MaxOrdersPerAccountPerSlot>,
 		zone: Option<ZoneInfo<T::AccountId>>,
+		cut: &mut Option<CutInWalk>,
 	) {
 		if record.bill.is_some() {
 			defensive!("a household's record to settle twice");
@@ -323,7 +355,14 @@ impl<T: Config> Pallet<T> {
 			Positions::<T>::insert(slot, who, record);
 			return;
 		};
-		let position = Self::position_of(&record, p.clearing.as_ref());
+		let mut position = Self::position_of(&record, p.clearing.as_ref());
+		let mut curtailed_wh = 0;
+		if let (Some(cleared), Some(cut)) = (position.as_mut(), cut.as_mut()) {
+			curtailed_wh = Self::apply_cut(cleared, cut);
+			// A bid pays the grid fee on what it receives.
+			cleared.grid_fee = (cleared.bought_wh as Balance).saturating_mul(record.grid_fee);
+		}
+		let position = position.filter(|kept| kept.bought_wh > 0 || kept.sold_wh > 0);
 		// Buyers pay and sellers receive their own zone's price.
 		let price = p.clearing.as_ref().map_or(0, |clearing| clearing.price_of(record.zone));
 		let substitute = Reading {
@@ -375,6 +414,7 @@ impl<T: Config> Pallet<T> {
 			imbalance_credit: bill.imbalance_credit,
 			penalty: bill.penalty,
 			debt: bill.debt,
+			curtailed_wh,
 		});
 	}
 
@@ -392,22 +432,38 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		p.stage = Stage::PayRents { next: next.saturating_add(1) };
-		let rent = wattle_double_auction::SplitClearing::congestion_rent_of(zone, split.hub_price);
-		if rent == 0 {
+		let dues = Self::zone_dues(p.slot, split, zone);
+		// The operator paid for the energy its zone no longer imports when it cut the link.
+		p.paid_in = p.paid_in.saturating_add(dues.prepaid);
+		if dues.rent == 0 && dues.hub_supply == 0 {
 			return;
 		}
 		let Some(info) = T::Registry::zone(zone.zone) else {
 			defensive!("a congested zone without an operator: its rent stays in the escrow");
 			return;
 		};
-		Self::pay(&Self::escrow_account(), &info.operator, rent);
-		p.rent_paid = p.rent_paid.saturating_add(rent);
-		Self::deposit_event(Event::CongestionRentPaid {
-			slot: p.slot,
-			zone: zone.zone,
-			operator: info.operator,
-			amount: rent,
-		});
+		let escrow = Self::escrow_account();
+		if dues.rent > 0 {
+			Self::pay(&escrow, &info.operator, dues.rent);
+			p.rent_paid = p.rent_paid.saturating_add(dues.rent);
+			Self::deposit_event(Event::CongestionRentPaid {
+				slot: p.slot,
+				zone: zone.zone,
+				operator: info.operator.clone(),
+				amount: dues.rent,
+			});
+		}
+		if dues.hub_supply > 0 {
+			Self::pay(&escrow, &info.operator, dues.hub_supply);
+			p.rent_paid = p.rent_paid.saturating_add(dues.hub_supply);
+			Self::deposit_event(Event::HubSupplyPaid {
+				slot: p.slot,
+				zone: zone.zone,
+				operator: info.operator,
+				shed_wh: dues.shed_wh,
+				amount: dues.hub_supply,
+			});
+		}
 	}
 
 	/// Every planck of one bill: the household's energy payment stays in the escrow for the

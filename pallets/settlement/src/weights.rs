@@ -37,6 +37,7 @@ pub trait WeightInfo {
 	fn prune_page() -> Weight;
 	fn prune_records(n: u32, ) -> Weight;
 	fn empty_slot() -> Weight;
+	fn curtail_link() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -114,6 +115,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn curtail_link() -> Weight {
+		Weight::from_parts(60_000_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 /// The same measurements with RocksDB's database weights, for mock runtimes.
@@ -143,5 +149,10 @@ impl WeightInfo for () {
 		Weight::from_parts(27_254_000, 3582)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn curtail_link() -> Weight {
+		Weight::from_parts(60_000_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }
