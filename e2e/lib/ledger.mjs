@@ -26,6 +26,25 @@ export async function betweenWalks(api) {
   return at;
 }
 
+/** What `address` is worth while `slot` is unsettled: its balance and its deposits for the slot. */
+export async function worthIn(api, slot, address) {
+  return (await totalBalance(api, address)) + (await deposited(api, slot, address));
+}
+
+/**
+ * The ledger before `slot` is settled, at a block between two settlement walks: what each of
+ * `addresses` is worth, the escrow's balance, what their orders of the slot deposited, and the
+ * first slot that will be settled from here on (every slot up to `slot` is, while a test waits).
+ */
+export async function ledgerBefore(api, slot, addresses) {
+  const at = await betweenWalks(api);
+  const worth = new Map(await Promise.all(addresses.map(async (a) => [a, await worthIn(at, slot, a)])));
+  const escrow = await totalBalance(at, escrowAddress());
+  const deposits = (await Promise.all(addresses.map((a) => deposited(at, slot, a)))).reduce((s, d) => s + d, 0n);
+  const firstSettledSlot = (await at.query.settlement.nextSlotToSettle()).unwrap().toBigInt();
+  return { worth, escrow, deposits, firstSettledSlot };
+}
+
 /** The escrow's address: the account of PalletId `wtl/mrkt` ("modl" ++ id, zero-padded). */
 export function escrowAddress() {
   const bytes = new Uint8Array(32);

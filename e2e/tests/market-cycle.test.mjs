@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import { clearBook, tradeOf } from '../lib/auction.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
-import { betweenWalks, deposited, escrowAddress, slotClosingAfter, totalBalance } from '../lib/ledger.mjs';
+import { betweenWalks, deposited, escrowAddress, ledgerBefore, slotClosingAfter, totalBalance, worthIn } from '../lib/ledger.mjs';
 import { billsOf, operatorChange, settleParticipant, worthChange } from '../lib/settlement.mjs';
 
 const { ctx, test } = useNode();
@@ -88,13 +88,9 @@ test('a slot goes from orders to settled bills, every planck accounted for', asy
   // From here on the households send nothing: their balances, with what they deposited in the
   // escrow, change only by settlement.
   const everyone = [...all.map((h) => h.pair.address), alice.address];
-  const worth = async (at, a) => (await totalBalance(at, a)) + (await deposited(at, slot, a));
-  const snapshot = await betweenWalks(api);
-  const before = new Map(await Promise.all(everyone.map(async (a) => [a, await worth(snapshot, a)])));
-  const escrowBefore = await totalBalance(snapshot, escrowAddress());
-  const depositsBefore = (await Promise.all(everyone.map((a) => deposited(snapshot, slot, a)))).reduce((s, d) => s + d, 0n);
-  // Slots from here to `slot` are settled while the test waits.
-  const firstSettledSlot = (await snapshot.query.settlement.nextSlotToSettle()).unwrap().toBigInt();
+  const worth = (at, a) => worthIn(at, slot, a);
+  // Slots from `firstSettledSlot` to `slot` are settled while the test waits.
+  const { worth: before, escrow: escrowBefore, deposits: depositsBefore, firstSettledSlot } = await ledgerBefore(api, slot, everyone);
 
   // Matching and contract: the off-chain worker's result, checked against the rule.
   let outcome;

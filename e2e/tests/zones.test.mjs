@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { tradeOf } from '../lib/auction.mjs';
-import { betweenWalks, deposited, escrowAddress, slotClosingAfter, totalBalance } from '../lib/ledger.mjs';
+import { betweenWalks, escrowAddress, ledgerBefore, slotClosingAfter, totalBalance, worthIn } from '../lib/ledger.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
 import { billsOf, operatorChange, worthChange } from '../lib/settlement.mjs';
@@ -92,12 +92,8 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   // From here on the households and operators send nothing that costs a fee: their worth
   // changes only by settlement.
   const everyone = [...households.map((h) => h.pair.address), alice.address, suburb.address];
-  const worth = async (at, a) => (await totalBalance(at, a)) + (await deposited(at, slot, a));
-  const snapshot = await betweenWalks(api);
-  const worthBefore = new Map(await Promise.all(everyone.map(async (a) => [a, await worth(snapshot, a)])));
-  const escrowBefore = await totalBalance(snapshot, escrowAddress());
-  const depositsBefore = (await Promise.all(everyone.map((a) => deposited(snapshot, slot, a)))).reduce((s, d) => s + d, 0n);
-  const firstSettledSlot = (await snapshot.query.settlement.nextSlotToSettle()).unwrap().toBigInt();
+  const worth = (at, a) => worthIn(at, slot, a);
+  const { worth: worthBefore, escrow: escrowBefore, deposits: depositsBefore, firstSettledSlot } = await ledgerBefore(api, slot, everyone);
 
   // Matching: the suburb exports its cap, 60 Wh; as one market it would export 200.
   let outcome;
