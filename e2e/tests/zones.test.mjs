@@ -89,12 +89,6 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   const before = await rpc(api, 'zones', Number(slot));
   assert.deepEqual(before.zones.map((z) => [z.zone, z.exportCapWh, z.importCapWh, z.price]), [[TOWN, null, null, null], [SUBURB, 60, 60, null]]);
 
-  // From here on the households and operators send nothing that costs a fee: their worth
-  // changes only by settlement.
-  const everyone = [...households.map((h) => h.pair.address), alice.address, suburb.address];
-  const worth = (at, a) => worthIn(at, slot, a);
-  const { worth: worthBefore, escrow: escrowBefore, deposits: depositsBefore, firstSettledSlot } = await ledgerBefore(api, slot, everyone);
-
   // Matching: the suburb exports its cap, 60 Wh; as one market it would export 200.
   let outcome;
   await waitFor(async () => (outcome = await api.query.clearing.outcomes(slot)).isSome, 120_000, 1_000);
@@ -112,6 +106,12 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   await cutsNothing;
   const curtailed = cut.events.map(({ event }) => event).find((e) => api.events.settlement.LinkCurtailed.is(e));
   assert.deepEqual([curtailed.data.side.toString(), curtailed.data.shedWh.toBigInt(), curtailed.data.paidNow.toBigInt()], ['Sell', 30n, 0n]);
+
+  // From here on the households and operators send nothing that costs a fee (the cut's fees are
+  // paid): their worth changes only by settlement.
+  const everyone = [...households.map((h) => h.pair.address), alice.address, suburb.address];
+  const worth = (at, a) => worthIn(at, slot, a);
+  const { worth: worthBefore, escrow: escrowBefore, deposits: depositsBefore, firstSettledSlot } = await ledgerBefore(api, slot, everyone);
   assert.equal(trade.price, 8n * DWH, 'the hub at the town\'s price: its bid at 0.8 is left short');
   assert.deepEqual([town.price, town.boughtWh, town.soldWh], [8n * DWH, 160n, 100n]);
   // The suburb's fills allow [0.2, 0.3]: its price is the midpoint, 0.25 (in the crate's unscaled
