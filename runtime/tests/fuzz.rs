@@ -1,10 +1,10 @@
 //! A seeded fuzzer over the real runtime (issue 14): random sequences of the market's calls
 //! from random origins (households, operators, the oracle, strangers), with signed readings and
 //! clearing results both valid and corrupted, across many slots, with time moving at random.
-//! After every block it checks every market pallet's `try_state` and the global invariants:
-//! total issuance unchanged, and, between settlement walks, the escrow holding exactly its
-//! existential deposit, every unsettled deposit and what operators prepaid for cut imports of
-//! slots not yet settled. At the end every slot that was used is settled and the escrow is
+//! After every block it checks the `try_state` of orders, participants and settlement, and the
+//! global invariants: total issuance unchanged, and, between settlement walks, the escrow
+//! holding exactly its existential deposit, every unsettled deposit and what operators prepaid
+//! for cut imports of slots not yet settled. At the end every slot that was used is settled and the escrow is
 //! back at its existential deposit.
 //!
 //! `cargo test --release -p wattle-runtime --test fuzz -- --nocapture` runs a short run (the
