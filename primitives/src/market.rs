@@ -93,13 +93,23 @@ pub enum SlotPhase {
 pub enum InvalidMarketConfig {
 	/// `slot_secs` must be 1..=3600.
 	SlotLength,
-	/// `gate_closure_secs` must be below `slot_secs * max_slots_ahead`, so some slot is open.
+	/// `gate_closure_secs` must be at least 1, so that a slot has a clearing window, and below
+	/// `slot_secs * max_slots_ahead`, so that some slot is open.
 	GateClosure,
 	/// `max_slots_ahead` must be at least 1.
 	SlotsAhead,
 	/// `max_price` must be above 0.
 	MaxPrice,
+	/// `metering_window_secs` must be at least 1, or no reading is ever accepted.
+	MeteringWindow,
+	/// `on_chain_clearing_limit` must be at most [`MAX_ON_CHAIN_CLEARING_LIMIT`], what the
+	/// runtime's clearing of a book in a block is benchmarked for.
+	OnChainClearingLimit,
 }
+
+/// The largest book the runtime clears itself at a slot's start (`clearing.clear_on_chain` is
+/// benchmarked up to it).
+pub const MAX_ON_CHAIN_CLEARING_LIMIT: u32 = 1_000;
 
 impl MarketConfig {
 	/// Checks the configuration for values that would stop the market.
@@ -110,11 +120,19 @@ impl MarketConfig {
 		if self.max_slots_ahead == 0 {
 			return Err(InvalidMarketConfig::SlotsAhead);
 		}
-		if self.gate_closure_secs >= self.slot_secs.saturating_mul(self.max_slots_ahead as u64) {
+		if self.gate_closure_secs == 0
+			|| self.gate_closure_secs >= self.slot_secs.saturating_mul(self.max_slots_ahead as u64)
+		{
 			return Err(InvalidMarketConfig::GateClosure);
 		}
 		if self.max_price == 0 {
 			return Err(InvalidMarketConfig::MaxPrice);
+		}
+		if self.metering_window_secs == 0 {
+			return Err(InvalidMarketConfig::MeteringWindow);
+		}
+		if self.on_chain_clearing_limit > MAX_ON_CHAIN_CLEARING_LIMIT {
+			return Err(InvalidMarketConfig::OnChainClearingLimit);
 		}
 		Ok(())
 	}
@@ -243,6 +261,20 @@ mod tests {
 			MarketConfig { max_price: 0, ..ok }.validate(),
 			Err(InvalidMarketConfig::MaxPrice)
 		);
+		assert_eq!(
+			MarketConfig { gate_closure_secs: 0, ..ok }.validate(),
+			Err(InvalidMarketConfig::GateClosure)
+		);
+		assert_eq!(
+			MarketConfig { metering_window_secs: 0, ..ok }.validate(),
+			Err(InvalidMarketConfig::MeteringWindow)
+		);
+		assert_eq!(
+			MarketConfig { on_chain_clearing_limit: MAX_ON_CHAIN_CLEARING_LIMIT + 1, ..ok }
+				.validate(),
+			Err(InvalidMarketConfig::OnChainClearingLimit)
+		);
+		assert_eq!(dev_market().validate(), Ok(()));
 	}
 }
 

@@ -48,7 +48,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn clear_on_chain(n: Linear<1, 1_000>) {
+	fn clear_on_chain(n: Linear<1, { wattle_primitives::MAX_ON_CHAIN_CLEARING_LIMIT }>) {
 		T::Book::fill_for_benchmarks(SLOT, n, &[]);
 		before_start::<T>(0);
 		NextSlotToClose::<T>::put(SLOT);
