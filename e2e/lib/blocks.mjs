@@ -49,3 +49,17 @@ export function marketEvents(api, events) {
   }
   return found;
 }
+
+/** The most recent event among the last `depth` blocks that satisfies `predicate`. */
+export async function findEvent(api, predicate, depth = 40) {
+  let hash = await api.rpc.chain.getBlockHash();
+  for (let i = 0; i < depth; i++) {
+    const events = await (await api.at(hash)).query.system.events();
+    const found = events.map(({ event }) => event).find(predicate);
+    if (found) return found;
+    const header = await api.rpc.chain.getHeader(hash);
+    if (header.number.toNumber() === 0) break;
+    hash = header.parentHash;
+  }
+  return undefined;
+}

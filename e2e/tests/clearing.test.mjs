@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { clearBook, tradeOf } from '../lib/auction.mjs';
+import { findEvent } from '../lib/blocks.mjs';
 import { slotClosingAfter } from '../lib/ledger.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
 
@@ -69,17 +70,3 @@ test('the off-chain worker clears a slot at gate closure and the fills follow th
     assert.equal(record.deposit.toBigInt(), deposit, `deposit of ${order.who}`);
   }
 });
-
-/** The most recent event among the last 40 blocks that satisfies `predicate`. */
-async function findEvent(api, predicate) {
-  let hash = await api.rpc.chain.getBlockHash();
-  for (let i = 0; i < 40; i++) {
-    const events = await (await api.at(hash)).query.system.events();
-    const found = events.map(({ event }) => event).find(predicate);
-    if (found) return found;
-    const header = await api.rpc.chain.getHeader(hash);
-    if (header.number.toNumber() === 0) break;
-    hash = header.parentHash;
-  }
-  return undefined;
-}

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { tradeOf } from '../lib/auction.mjs';
+import { findEvent } from '../lib/blocks.mjs';
 import { betweenWalks, escrowAddress, ledgerBefore, slotClosingAfter, totalBalance, worthIn } from '../lib/ledger.mjs';
 import { signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
@@ -183,24 +184,16 @@ test('a congested link splits a slot into zone prices that settle to the planck'
   for (const [operator, expected] of expectedChange) {
     assert.equal((await totalBalance(settled, operator)) - worthBefore.get(operator), expected, `operator ${operator}`);
   }
-  const rentPaid = await findEvent(api, 'CongestionRentPaid', slot);
+  const rentPaid = await findEvent(api, settlementEventOf(api, 'CongestionRentPaid', slot));
   assert.ok(rentPaid, 'CongestionRentPaid was emitted');
   assert.deepEqual([rentPaid.data.zone.toNumber(), rentPaid.data.operator.toString(), rentPaid.data.amount.toBigInt()], [SUBURB, suburb.address, rent]);
-  const supplyPaid = await findEvent(api, 'HubSupplyPaid', slot);
+  const supplyPaid = await findEvent(api, settlementEventOf(api, 'HubSupplyPaid', slot));
   assert.ok(supplyPaid, 'HubSupplyPaid was emitted');
   assert.deepEqual([supplyPaid.data.shedWh.toBigInt(), supplyPaid.data.amount.toBigInt()], [30n, hubSupply]);
   assert.equal(await totalBalance(settled, escrowAddress()), escrowBefore - depositsBefore, 'the escrow ends the slot as it began');
 });
 
-/** The settlement event `name` of `slot` among the last 40 blocks. */
-async function findEvent(api, name, slot) {
-  let hash = await api.rpc.chain.getBlockHash();
-  for (let i = 0; i < 40; i++) {
-    const events = await (await api.at(hash)).query.system.events();
-    const found = events.map(({ event }) => event)
-      .find((e) => api.events.settlement[name].is(e) && e.data.slot.toBigInt() === slot);
-    if (found) return found;
-    hash = (await api.rpc.chain.getHeader(hash)).parentHash;
-  }
-  return undefined;
+/** Whether an event is settlement's event `name` of `slot`. */
+function settlementEventOf(api, name, slot) {
+  return (e) => api.events.settlement[name].is(e) && e.data.slot.toBigInt() === slot;
 }

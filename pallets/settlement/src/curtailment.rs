@@ -39,6 +39,13 @@ pub fn cut(zone: &ZoneClearing, export_cap_wh: EnergyWh, import_cap_wh: EnergyWh
 	})
 }
 
+impl crate::types::Curtailment {
+	/// The cut this curtailment's caps make in `zone`'s cleared contracts.
+	pub fn cut_of(&self, zone: &ZoneClearing) -> Option<Cut> {
+		cut(zone, self.export_cap_wh, self.import_cap_wh)
+	}
+}
+
 impl Cut {
 	/// The energy the contracts keep in all.
 	pub fn kept_wh(&self) -> EnergyWh {

@@ -58,9 +58,7 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::NothingToCurtail)?;
 		// A tighter cut of an import pays only for what it takes beyond the earlier one.
 		let shed_before = earlier
-			.and_then(|earlier| {
-				curtailment::cut(cleared, earlier.export_cap_wh, earlier.import_cap_wh)
-			})
+			.and_then(|earlier| earlier.cut_of(cleared))
 			.map_or(0, |earlier| earlier.shed_wh);
 		let paid_now = match cut.side {
 			Side::Buy => Balance::from(cut.shed_wh.saturating_sub(shed_before))
@@ -96,11 +94,7 @@ impl<T: Config> Pallet<T> {
 	) -> Option<CutInWalk> {
 		let Some(ClearedPrices::Split(split)) = clearing else { return None };
 		let curtailment = Curtailments::<T>::get(slot, zone)?;
-		let cut = curtailment::cut(
-			split.zone(zone)?,
-			curtailment.export_cap_wh,
-			curtailment.import_cap_wh,
-		)?;
+		let cut = curtailment.cut_of(split.zone(zone)?)?;
 		Some(CutInWalk { cut, curtailment, moved: false })
 	}
 
@@ -136,9 +130,8 @@ impl<T: Config> Pallet<T> {
 		split: &SplitClearing,
 		zone: &wattle_double_auction::ZoneClearing,
 	) -> ZoneDues {
-		let cut = Curtailments::<T>::get(slot, zone.zone).and_then(|curtailment| {
-			curtailment::cut(zone, curtailment.export_cap_wh, curtailment.import_cap_wh)
-		});
+		let cut = Curtailments::<T>::get(slot, zone.zone)
+			.and_then(|curtailment| curtailment.cut_of(zone));
 		let Some(cut) = cut else {
 			return ZoneDues {
 				rent: SplitClearing::congestion_rent_of(zone, split.hub_price),

@@ -20,9 +20,9 @@ use frame_support::{
 };
 use wattle_double_auction::Side;
 use wattle_primitives::{
-	connection_capacity_wh, Balance, ClearedPrices, ClearedSlots, ClearingState, MarketClock,
-	MarketConfig, OrderBook, ParticipantInfo, ParticipantRegistry, Position, Reading, Slot,
-	SlotPhase, ZoneInfo,
+	connection_capacity_wh, Balance, ClearedPrices, ClearedSlots, ClearingState, EnergyWh,
+	MarketClock, MarketConfig, OrderBook, ParticipantInfo, ParticipantRegistry, Position, Reading,
+	Slot, SlotPhase, ZoneInfo,
 };
 
 /// A zone as a walk meets it: its record, and its link's cut if its operator curtailed it.
@@ -318,7 +318,18 @@ impl<T: Config> Pallet<T> {
 		record: &SlotRecord<T::MaxOrdersPerAccountPerSlot>,
 		clearing: Option<&ClearedPrices>,
 	) -> Option<Position> {
-		let clearing = clearing?;
+		Self::contract_of(record, clearing, None).0
+	}
+
+	/// `record`'s position as [`Self::position_of`], shrunk by its share of its zone's `cut`
+	/// when the link was curtailed (moving the cut's sharing on), with the energy the cut took.
+	/// The grid fee is on what the bids receive after the cut.
+	fn contract_of(
+		record: &SlotRecord<T::MaxOrdersPerAccountPerSlot>,
+		clearing: Option<&ClearedPrices>,
+		cut: Option<&mut CutInWalk>,
+	) -> (Option<Position>, EnergyWh) {
+		let Some(clearing) = clearing else { return (None, 0) };
 		let mut position = Position::default();
 		for order in record.orders.iter() {
 			let fill = clearing.fill_of(record.zone, order);
@@ -327,8 +338,9 @@ impl<T: Config> Pallet<T> {
 				Side::Sell => position.sold_wh = position.sold_wh.saturating_add(fill),
 			}
 		}
+		let curtailed_wh = cut.map_or(0, |cut| Self::apply_cut(&mut position, cut));
 		position.grid_fee = (position.bought_wh as Balance).saturating_mul(record.grid_fee);
-		(position.bought_wh > 0 || position.sold_wh > 0).then_some(position)
+		((position.bought_wh > 0 || position.sold_wh > 0).then_some(position), curtailed_wh)
 	}
 
 	/// Settles `who`'s `record` in the slot of `p`, moving every planck of its bill, and stores
@@ -355,14 +367,8 @@ impl<T: Config> Pallet<T> {
 			Positions::<T>::insert(slot, who, record);
 			return;
 		};
-		let mut position = Self::position_of(&record, p.clearing.as_ref());
-		let mut curtailed_wh = 0;
-		if let (Some(cleared), Some(cut)) = (position.as_mut(), cut.as_mut()) {
-			curtailed_wh = Self::apply_cut(cleared, cut);
-			// A bid pays the grid fee on what it receives.
-			cleared.grid_fee = (cleared.bought_wh as Balance).saturating_mul(record.grid_fee);
-		}
-		let position = position.filter(|kept| kept.bought_wh > 0 || kept.sold_wh > 0);
+		let (position, curtailed_wh) =
+			Self::contract_of(&record, p.clearing.as_ref(), cut.as_mut());
 		// Buyers pay and sellers receive their own zone's price.
 		let price = p.clearing.as_ref().map_or(0, |clearing| clearing.price_of(record.zone));
 		let substitute = Reading {
