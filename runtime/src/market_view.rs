@@ -87,8 +87,7 @@ fn fill_under(
 fn own_orders(slot: Slot, record: &Record) -> Vec<OrderView> {
 	let result = final_result(slot);
 	record
-		.orders
-		.iter()
+		.live_orders()
 		.map(|order| OrderView {
 			id: order.id,
 			side: order.side,

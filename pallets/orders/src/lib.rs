@@ -169,7 +169,8 @@ pub mod pallet {
 		AmountOverflow,
 		/// The free balance cannot cover the order's deposit.
 		InsufficientBalance,
-		/// The account has `MaxOrdersPerAccountPerSlot` orders in this slot.
+		/// The account has placed `MaxOrdersPerAccountPerSlot` orders in this slot, cancelled ones
+		/// included: one household cannot use up the slot's order count that all share.
 		TooManyOrdersForAccount,
 		/// The slot has received `MaxOrdersPerSlot` orders.
 		SlotFull,
@@ -200,6 +201,11 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			self.config.validate().expect("the genesis market configuration is valid; qed");
+			assert!(
+				self.config.min_reputation <= T::Registry::initial_reputation(),
+				"min_reputation above the reputation households start with: no new household could \
+				 ever trade"
+			);
 			Configuration::<T>::put(self.config);
 		}
 	}

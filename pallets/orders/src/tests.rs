@@ -1,5 +1,5 @@
 //! Unit tests: every rule of quotation and every error, with exact balances.
-use crate::{mock::*, pallet::*, OrderSpec, Side};
+use crate::{mock::*, pallet::*, BookSummary, OrderSpec, Side};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use wattle_primitives::{
 	order_id, Balance, MarketClock, MarketObligations, ParticipantRegistry, Slot, SlotLedger,
@@ -338,6 +338,41 @@ mod cancelling {
 	use super::*;
 
 	#[test]
+	fn placing_and_cancelling_again_and_again_cannot_use_up_the_slot() {
+		run_test(|| {
+			// Five placements (the account's bound), each cancelled at once: the household
+			// has no order left, yet it has used up its share of the slot.
+			for _ in 0..5 {
+				let id = bid(CONSUMER, 1);
+				assert_ok!(Orders::cancel_order(signed(CONSUMER), id));
+			}
+			assert!(Orders::orders_of(CONSUMER, OPEN).is_empty());
+			assert_eq!(held(CONSUMER), 0);
+			assert_noop!(
+				Orders::place_order(signed(CONSUMER), OPEN, Side::Buy, 1, PRICE),
+				Error::<Test>::TooManyOrdersForAccount
+			);
+			// The slot still takes every other household's orders, and the cancelled ones
+			// bind nobody: the canceller may still leave the market.
+			assert_eq!(Orders::book_summary(OPEN), BookSummary { placed: 5, open: 0 });
+			bid(PROSUMER, 1);
+			assert_eq!(Orders::book_summary(OPEN).open, 1);
+			assert!(!<Settlement as MarketObligations<_>>::has_open_obligations(&CONSUMER));
+			// Another slot is a fresh share.
+			assert_ok!(Orders::place_order(signed(CONSUMER), OPEN + 1, Side::Buy, 1, PRICE));
+		});
+	}
+
+	#[test]
+	fn a_cancelled_order_cannot_be_cancelled_again() {
+		run_test(|| {
+			let id = bid(CONSUMER, 10);
+			assert_ok!(Orders::cancel_order(signed(CONSUMER), id));
+			assert_noop!(Orders::cancel_order(signed(CONSUMER), id), Error::<Test>::UnknownOrder);
+		});
+	}
+
+	#[test]
 	fn cancelling_pays_the_whole_deposit_back_and_unlists_the_order() {
 		run_test(|| {
 			let free = Balances::balance(&CONSUMER);
@@ -411,4 +446,28 @@ fn the_clock_follows_the_timestamp_and_the_genesis_configuration() {
 		set_time(NOW_SLOT + 3, 59);
 		assert_eq!(Orders::current_slot(), NOW_SLOT + 3);
 	});
+}
+
+mod genesis {
+	use super::*;
+	use crate::MarketConfig;
+	use sp_runtime::BuildStorage;
+
+	fn build_with(config: MarketConfig) {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> { config, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+	}
+
+	#[test]
+	fn a_min_reputation_every_new_household_meets_is_accepted() {
+		build_with(MarketConfig { min_reputation: 500, ..market() });
+	}
+
+	#[test]
+	#[should_panic(expected = "min_reputation above the reputation households start with")]
+	fn a_min_reputation_above_the_starting_reputation_is_refused() {
+		build_with(MarketConfig { min_reputation: 501, ..market() });
+	}
 }

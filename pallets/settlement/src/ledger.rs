@@ -1,6 +1,9 @@
 //! The households' records of each slot, as the pallets before settlement fill them: orders
 //! with their deposits (pallet `orders`) and meter readings (pallet `metering`).
-use crate::{pallet::*, types::SlotRecord};
+use crate::{
+	pallet::*,
+	types::{is_cancelled, SlotRecord},
+};
 use alloc::vec::Vec;
 use frame_support::traits::{fungible::Mutate, tokens::Preservation, Get};
 use wattle_double_auction::{Order, OrderId};
@@ -29,7 +32,9 @@ impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 	}
 
 	fn orders(slot: Slot, who: &T::AccountId) -> Vec<Order> {
-		Positions::<T>::get(slot, who).map(|record| record.orders.into_inner()).unwrap_or_default()
+		Positions::<T>::get(slot, who)
+			.map(|record| record.live_orders().copied().collect())
+			.unwrap_or_default()
 	}
 
 	fn terms(slot: Slot, who: &T::AccountId) -> Option<(Balance, Balance)> {
@@ -68,19 +73,21 @@ impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 		deposit: Balance,
 	) -> Result<(), LedgerError> {
 		let mut record = Positions::<T>::get(slot, who).ok_or(LedgerError::UnknownOrder)?;
-		let index =
-			record.orders.iter().position(|o| o.id == id).ok_or(LedgerError::UnknownOrder)?;
-		record.orders.remove(index);
+		let cancelled = record
+			.orders
+			.iter_mut()
+			.find(|order| order.id == id && !is_cancelled(order))
+			.ok_or(LedgerError::UnknownOrder)?;
+		// The order stays in the record with no energy, so that it keeps counting against the
+		// household's `MaxOrdersPerAccountPerSlot`: placing and cancelling again and again
+		// cannot use up the slot's order count that every household shares.
+		cancelled.energy_wh = 0;
 		let refund = deposit.min(record.deposit);
 		record.deposit = record.deposit.saturating_sub(refund);
 		// The escrow holds every unsettled deposit, so it can always pay this one back.
 		T::Currency::transfer(&Self::escrow_account(), who, refund, Preservation::Preserve)
 			.map_err(|_| LedgerError::InsufficientBalance)?;
-		if record.orders.is_empty() && record.reading.is_none() {
-			Positions::<T>::remove(slot, who);
-		} else {
-			Positions::<T>::insert(slot, who, record);
-		}
+		Positions::<T>::insert(slot, who, record);
 		Ok(())
 	}
 
@@ -116,7 +123,7 @@ impl<T: Config> SlotLedger<T::AccountId> for Pallet<T> {
 			return true;
 		}
 		(first..=last)
-			.any(|slot| Positions::<T>::get(slot, who).is_some_and(|record| record.bill.is_none()))
+			.any(|slot| Positions::<T>::get(slot, who).is_some_and(|record| record.is_open()))
 	}
 }
 

@@ -120,7 +120,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// The most orders one household may have in one slot.
+		/// The most orders one household may place in one slot, cancelled ones included, so that
+		/// no household alone can fill a slot's `MaxOrdersPerSlot` by placing and cancelling.
 		#[pallet::constant]
 		type MaxOrdersPerAccountPerSlot: Get<u32>;
 
@@ -430,11 +431,12 @@ pub mod pallet {
 				T::Currency::balance(&Self::escrow_account()) >= owed,
 				"the escrow holds less than the unsettled deposits"
 			);
-			// The walk visits registered households only: an unsettled record of anyone else
-			// would keep its deposit in the escrow for good.
+			// The walk visits registered households only: an open record of anyone else would
+			// keep its deposit in the escrow for good. One left with cancelled orders only holds
+			// nothing and is pruned with its slot.
 			for (_, who, record) in Positions::<T>::iter() {
 				ensure!(
-					record.bill.is_some() || T::Registry::participant(&who).is_some(),
+					!record.is_open() || T::Registry::participant(&who).is_some(),
 					"an unsettled record of an account that is not registered"
 				);
 			}

@@ -24,7 +24,8 @@ pub struct SlotRecord<MaxOrders: Get<u32>> {
 	pub collateral: Balance,
 	/// What its orders deposited in the market's escrow, in planck.
 	pub deposit: Balance,
-	/// Its orders of the slot, as placed.
+	/// Its orders of the slot, as placed; a cancelled one stays with no energy (so it still
+	/// counts against `MaxOrdersPerAccountPerSlot`).
 	pub orders: BoundedVec<Order, MaxOrders>,
 	/// Its meter's signed reading, once relayed.
 	pub reading: Option<Reading>,
@@ -32,7 +33,25 @@ pub struct SlotRecord<MaxOrders: Get<u32>> {
 	pub bill: Option<Bill>,
 }
 
+/// A cancelled order keeps its place in its household's record with no energy: no order is
+/// placed without energy (`ZeroEnergy`).
+pub fn is_cancelled(order: &Order) -> bool {
+	order.energy_wh == 0
+}
+
 impl<MaxOrders: Get<u32>> SlotRecord<MaxOrders> {
+	/// Its orders that are not cancelled.
+	pub fn live_orders(&self) -> impl Iterator<Item = &Order> {
+		self.orders.iter().filter(|order| !is_cancelled(order))
+	}
+
+	/// Whether it still binds its household: unsettled, with a live order, a deposit or a
+	/// reading. Cancelled orders alone do not.
+	pub fn is_open(&self) -> bool {
+		self.bill.is_none()
+			&& (self.deposit > 0 || self.reading.is_some() || self.live_orders().next().is_some())
+	}
+
 	/// An empty record of a household in `zone`.
 	pub fn new(zone: ZoneId) -> Self {
 		Self {

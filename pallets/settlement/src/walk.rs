@@ -331,7 +331,7 @@ impl<T: Config> Pallet<T> {
 	) -> (Option<Position>, EnergyWh) {
 		let Some(clearing) = clearing else { return (None, 0) };
 		let mut position = Position::default();
-		for order in record.orders.iter() {
+		for order in record.live_orders() {
 			let fill = clearing.fill_of(record.zone, order);
 			match order.side {
 				Side::Buy => position.bought_wh = position.bought_wh.saturating_add(fill),
