@@ -148,6 +148,8 @@ pub trait ParticipantRegistry<AccountId> {
 	fn zone(zone: ZoneId) -> Option<ZoneInfo<AccountId>>;
 	/// Whether `who` may relay meter readings for `zone`: its operator or one of its oracles.
 	fn is_meter_relay(zone: ZoneId, who: &AccountId) -> bool;
+	/// The reputation a newly registered participant starts with.
+	fn initial_reputation() -> u16;
 	/// Changes `who`'s reputation by `delta`, clamped to 0..=1000 (settlement's credit evaluation).
 	fn adjust_reputation(who: &AccountId, delta: i32);
 	/// Records `amount` more debt of `who` to its zone operator (settlement could not collect it).

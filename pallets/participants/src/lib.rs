@@ -691,23 +691,24 @@ pub mod pallet {
 			})
 		}
 
-		/// Tariffs are valid when no charge a slot can produce overflows: each tariff, and all
-		/// of them together, times the most energy the largest connection moves in the longest
-		/// slot; and when feed-in does not pay more than retail costs.
+		/// Tariffs are valid when no charge a slot can produce overflows, nor all of them
+		/// together: the grid fee and the collateral times the most energy the largest connection
+		/// moves in the longest slot, retail and feed-in times twice that (the largest imbalance:
+		/// a household that sold its whole connection and drew its whole connection instead), and
+		/// the penalty; and when feed-in does not pay more than retail costs.
 		pub(crate) fn ensure_tariffs_valid(tariffs: &Tariffs) -> DispatchResult {
 			let max_energy =
 				wattle_primitives::connection_capacity_wh(T::MaxPowerW::get(), MAX_SLOT_SECS)
 					as Balance;
-			let per_wh = [
-				tariffs.grid_fee,
-				tariffs.retail_price,
-				tariffs.feed_in_price,
-				tariffs.seller_collateral,
-			];
-			let sum = per_wh
-				.iter()
-				.try_fold(0 as Balance, |acc, price| acc.checked_add(*price))
-				.and_then(|sum| sum.checked_mul(max_energy))
+			let max_imbalance = max_energy.checked_mul(2);
+			let per_contracted_wh = tariffs.grid_fee.checked_add(tariffs.seller_collateral);
+			let per_imbalance_wh = tariffs.retail_price.checked_add(tariffs.feed_in_price);
+			let sum = per_contracted_wh
+				.and_then(|per_wh| per_wh.checked_mul(max_energy))
+				.zip(per_imbalance_wh.zip(max_imbalance))
+				.and_then(|(contracted, (per_wh, imbalance))| {
+					per_wh.checked_mul(imbalance)?.checked_add(contracted)
+				})
 				.and_then(|charge| charge.checked_add(tariffs.missing_reading_penalty));
 			ensure!(sum.is_some(), Error::<T>::TariffsOverflow);
 			ensure!(tariffs.feed_in_price <= tariffs.retail_price, Error::<T>::FeedInAboveRetail);

@@ -11,6 +11,10 @@ use wattle_primitives::{
 };
 
 impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
+	fn initial_reputation() -> u16 {
+		T::InitialReputation::get()
+	}
+
 	fn participant(who: &T::AccountId) -> Option<ParticipantInfo> {
 		Registry::<T>::get(who)
 	}

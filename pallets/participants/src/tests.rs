@@ -116,6 +116,15 @@ mod zones {
 				Participants::set_tariffs(signed(OPERATOR), ZONE, penalty),
 				Error::<Test>::TariffsOverflow
 			);
+			// Retail fits one connection's energy but not the largest imbalance, twice that: a
+			// household that sold its whole connection and drew its whole connection instead.
+			let retail = Tariffs { grid_fee: 0, seller_collateral: 0, retail_price: limit / 2 + 1, ..tariffs() };
+			assert_noop!(
+				Participants::set_tariffs(signed(OPERATOR), ZONE, retail),
+				Error::<Test>::TariffsOverflow
+			);
+			let retail = Tariffs { retail_price: limit / 4, ..tariffs() };
+			assert_ok!(Participants::set_tariffs(signed(OPERATOR), ZONE, retail));
 		});
 	}
 
