@@ -1,5 +1,7 @@
 //! `wattle-node`: the Wattle blockchain node.
 #![warn(missing_docs)]
+// sc_cli and sc_service return their own large error types; boxing them here would only hide them.
+#![allow(clippy::result_large_err)]
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;

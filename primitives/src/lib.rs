@@ -4,6 +4,11 @@
 //! Units (exact integers, no floats): energy in watt-hours ([`EnergyWh`]), money in planck
 //! ([`Balance`], 1 WTL = 10^12 planck), prices in planck per Wh.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 

@@ -139,7 +139,7 @@ impl MarketConfig {
 
 	/// The slot that `unix_secs` falls in.
 	pub fn slot_at(&self, unix_secs: u64) -> Slot {
-		unix_secs / self.slot_secs.max(1)
+		unix_secs.checked_div(self.slot_secs).unwrap_or(unix_secs)
 	}
 
 	/// When `slot` starts, in unix seconds.
@@ -198,6 +198,23 @@ pub trait MarketClock {
 	/// Moves the clock to `unix_secs`. For the benchmarks and tests of the pallets that read
 	/// the clock; no transaction reaches it.
 	fn set_now_secs(unix_secs: u64);
+}
+
+/// The development market: one-minute slots, gate closure 20 s before a slot, orders up to 30
+/// slots ahead, readings for 30 s after a slot; a whole cycle (order, clearing, delivery,
+/// metering, settlement) takes about three minutes. Used by the dev and local presets and by
+/// the pallets' mock runtimes.
+pub fn dev_market() -> MarketConfig {
+	MarketConfig {
+		slot_secs: 60,
+		gate_closure_secs: 20,
+		max_slots_ahead: 30,
+		metering_window_secs: 30,
+		on_chain_clearing_limit: 1_000,
+		imbalance_tolerance_wh: 20,
+		min_reputation: 100,
+		max_price: 10 * crate::WTL_PER_KWH,
+	}
 }
 
 #[cfg(test)]
@@ -275,22 +292,5 @@ mod tests {
 			Err(InvalidMarketConfig::OnChainClearingLimit)
 		);
 		assert_eq!(dev_market().validate(), Ok(()));
-	}
-}
-
-/// The development market: one-minute slots, gate closure 20 s before a slot, orders up to 30
-/// slots ahead, readings for 30 s after a slot; a whole cycle (order, clearing, delivery,
-/// metering, settlement) takes about three minutes. Used by the dev and local presets and by
-/// the pallets' mock runtimes.
-pub fn dev_market() -> MarketConfig {
-	MarketConfig {
-		slot_secs: 60,
-		gate_closure_secs: 20,
-		max_slots_ahead: 30,
-		metering_window_secs: 30,
-		on_chain_clearing_limit: 1_000,
-		imbalance_tolerance_wh: 20,
-		min_reputation: 100,
-		max_price: 10 * crate::WTL_PER_KWH,
 	}
 }

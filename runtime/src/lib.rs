@@ -5,6 +5,11 @@
 //! only composes them: configuration lives in [`configs`], runtime APIs in [`apis`], genesis
 //! presets in [`genesis_config_presets`].
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 // `construct_runtime`'s expansion is large.
 #![recursion_limit = "256"]
 

@@ -17,7 +17,7 @@ pub fn status() -> MarketStatus {
 	let now_secs = <Orders as MarketClock>::now_secs();
 	let current_slot = config.slot_at(now_secs);
 	let first_open_slot = (current_slot.saturating_add(1)..)
-		.take(config.max_slots_ahead as usize + 1)
+		.take((config.max_slots_ahead as usize).saturating_add(1))
 		.find(|slot| config.phase(*slot, now_secs) == SlotPhase::Open)
 		.unwrap_or(current_slot.saturating_add(1));
 	MarketStatus { now_secs, current_slot, first_open_slot, next_slot_to_settle: next_to_settle() }

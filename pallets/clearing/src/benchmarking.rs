@@ -18,7 +18,7 @@ fn before_start<T: Config>(secs_before_start: u64) {
 }
 
 fn book_result<T: Config>() -> SplitResult {
-	clear_split(&Pallet::<T>::whole_book(SLOT), &T::Grid::links(SLOT)).expect("bounded book; qed")
+	clear_split(Pallet::<T>::whole_book(SLOT), &T::Grid::links(SLOT)).expect("bounded book; qed")
 }
 
 #[benchmarks]

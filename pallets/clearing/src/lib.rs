@@ -27,6 +27,11 @@
 //!   (step 5, pallet `orders`); a cleared fill never exceeds its order; and no zone's net
 //!   export exceeds its link's caps for the slot.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 
@@ -356,7 +361,7 @@ pub mod pallet {
 			let validity = ValidTransaction::with_tag_prefix("WattleClearing")
 				.priority(TransactionPriority::MAX / 2)
 				.and_provides(slot)
-				.longevity(secs_left / 6 + 1)
+				.longevity((secs_left / 6).saturating_add(1))
 				.propagate(true)
 				.build()?;
 			let refund = <T as Config>::WeightInfo::verify_result(Pallet::<T>::max_pages())
@@ -420,7 +425,7 @@ pub mod pallet {
 			// A few slots a block, so that a chain that stalled for long catches up gradually.
 			let mut budget = MAX_SLOTS_CLOSED_PER_BLOCK;
 			while slot <= current && budget > 0 {
-				budget -= 1;
+				budget = budget.saturating_sub(1);
 				weight = weight.saturating_add(Self::close_slot_at_start(slot));
 				slot = slot.saturating_add(1);
 			}
@@ -435,7 +440,7 @@ pub mod pallet {
 			}
 			let limit = T::Clock::config().on_chain_clearing_limit;
 			if orders <= limit {
-				if let Ok(result) = clear_split(&Self::whole_book(slot), &T::Grid::links(slot)) {
+				if let Ok(result) = clear_split(Self::whole_book(slot), &T::Grid::links(slot)) {
 					Self::accept(slot, result, ClearedBy::Runtime);
 					return <T as Config>::WeightInfo::clear_on_chain(orders);
 				}
@@ -497,16 +502,16 @@ pub mod pallet {
 	impl<T: Config> frame_support::traits::OneSessionHandler<T::AccountId> for Pallet<T> {
 		type Key = AuthorityId;
 
-		fn on_genesis_session<'a, I: 'a>(validators: I)
+		fn on_genesis_session<'a, I>(validators: I)
 		where
-			I: Iterator<Item = (&'a T::AccountId, AuthorityId)>,
+			I: Iterator<Item = (&'a T::AccountId, AuthorityId)> + 'a,
 		{
 			Self::set_authorities(validators.map(|(_, key)| key));
 		}
 
-		fn on_new_session<'a, I: 'a>(changed: bool, validators: I, _queued: I)
+		fn on_new_session<'a, I>(changed: bool, validators: I, _queued: I)
 		where
-			I: Iterator<Item = (&'a T::AccountId, AuthorityId)>,
+			I: Iterator<Item = (&'a T::AccountId, AuthorityId)> + 'a,
 		{
 			if changed {
 				Self::set_authorities(validators.map(|(_, key)| key));

@@ -22,7 +22,7 @@ impl<T: Config> Pallet<T> {
 		let config = T::Clock::config();
 		let current = T::Clock::current_slot();
 		// Slots in their clearing phase lie within gate_closure_secs of now.
-		let ahead = config.gate_closure_secs / config.slot_secs.max(1) + 1;
+		let ahead = config.gate_closure_secs.checked_div(config.slot_secs).unwrap_or(0).saturating_add(1);
 		for slot in current.saturating_add(1)..=current.saturating_add(ahead) {
 			if T::Clock::phase(slot) == SlotPhase::Clearing
 				&& !Outcomes::<T>::contains_key(slot)
@@ -39,7 +39,7 @@ impl<T: Config> Pallet<T> {
 		let mut lock = StorageLock::<Time>::new(&lock_key);
 		let Ok(_guard) = lock.try_lock() else { return };
 
-		let result = match clear_split(&Self::whole_book(slot), &T::Grid::links(slot)) {
+		let result = match clear_split(Self::whole_book(slot), &T::Grid::links(slot)) {
 			Ok(result) => result,
 			Err(error) => {
 				log::warn!(target: LOG_TARGET, "slot {slot} cannot be cleared: {error:?}");

@@ -499,7 +499,7 @@ fn the_benchmarks_zoned_book_splits_the_market() {
 		assert_eq!(zones.len() as u32, wattle_double_auction::MAX_ZONES);
 		<Orders as wattle_primitives::BookFixtures>::fill_for_benchmarks(OPEN, 512, &zones);
 		at_gate_closure();
-		let result = clear_split(&Clearing::whole_book(OPEN), &links()).expect("a bounded book");
+		let result = clear_split(Clearing::whole_book(OPEN), &links()).expect("a bounded book");
 		let SplitResult::Trade(split) = &result else { panic!("the book crosses") };
 		let congested = split.zones.iter().filter(|zone| zone.price != split.hub_price).count();
 		assert!(congested > 1, "{congested} zones split from the hub");
@@ -581,7 +581,7 @@ mod market_splitting {
 		new_test_ext_with_suburb().execute_with(|| {
 			place_book();
 			at_gate_closure();
-			let unlimited = clear_split(&Clearing::whole_book(OPEN), &links()).unwrap();
+			let unlimited = clear_split(Clearing::whole_book(OPEN), &links()).unwrap();
 			assert_ok!(Participants::set_link_caps(RuntimeOrigin::signed(SUBURB_OPERATOR), 100, 0));
 			// The operator changed the defaults after gate closure: the slot keeps its caps.
 			assert_ok!(submit(unlimited));

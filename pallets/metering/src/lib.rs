@@ -28,6 +28,11 @@
 //! (step 7) keeps ([`wattle_primitives::SlotLedger`]): `settlement.positions(slot, who).reading`.
 //! That one record is all settlement reads of a household.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 
@@ -210,8 +215,9 @@ pub mod pallet {
 			let hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 			let mut bytes = [0u8; 32];
 			let encoded = hash.encode();
-			let len = encoded.len().min(32);
-			bytes[..len].copy_from_slice(&encoded[..len]);
+			for (byte, encoded) in bytes.iter_mut().zip(encoded) {
+				*byte = encoded;
+			}
 			bytes
 		}
 

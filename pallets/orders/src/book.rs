@@ -180,6 +180,8 @@ impl<T: Config> wattle_primitives::OrderBook for Pallet<T> {
 }
 
 impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
+	// A benchmark's book of known size: no user input reaches it.
+	#[allow(clippy::arithmetic_side_effects)]
 	fn fill_for_benchmarks(slot: Slot, orders: u32, zones: &[wattle_primitives::ZoneId]) {
 		use codec::Decode;
 		use sp_runtime::traits::TrailingZeroInput;
@@ -199,7 +201,7 @@ impl<T: Config> wattle_primitives::BookFixtures for Pallet<T> {
 			let _ = page.try_push(BookLine { order, zone, owner: owner.clone() });
 			summary.placed = summary.placed.saturating_add(1);
 			summary.open = summary.open.saturating_add(1);
-			if summary.placed % per_page == 0 || i + 1 == orders {
+			if summary.placed.is_multiple_of(per_page) || i + 1 == orders {
 				SlotBook::<T>::insert(slot, seq / per_page, core::mem::take(&mut page));
 			}
 		}

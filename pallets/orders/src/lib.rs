@@ -27,6 +27,11 @@
 //! This pallet is also the market's clock: [`MarketClock`] gives every market pallet the same
 //! slot arithmetic, from pallet-timestamp's time (milliseconds, read as whole seconds).
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 
@@ -305,7 +310,7 @@ pub mod pallet {
 
 		/// The page of the book that order `id` is on.
 		pub fn page_of(id: OrderId) -> u32 {
-			order_seq(id) / T::OrdersPerPage::get().max(1)
+			order_seq(id).checked_div(T::OrdersPerPage::get()).unwrap_or(0)
 		}
 
 		/// Order `id` with its owner, if it is in its slot's book.
@@ -337,7 +342,7 @@ pub mod pallet {
 								.is_none_or(|owner| owner.zone == line.zone),
 							"an order of the book is filed under another zone than its owner's"
 						);
-						listed += 1;
+						listed = listed.saturating_add(1);
 					}
 				}
 				ensure!(listed == summary.open, "a slot's order count differs from its book");

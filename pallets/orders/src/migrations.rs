@@ -27,8 +27,8 @@ pub mod v1 {
 			let (mut pages, mut orders) = (0u64, 0u64);
 			SlotBook::<T>::translate::<BoundedVec<BookLineV0<T::AccountId>, T::OrdersPerPage>, _>(
 				|_, _, old| {
-					pages += 1;
-					orders += old.len() as u64;
+					pages = pages.saturating_add(1);
+					orders = orders.saturating_add(old.len() as u64);
 					let lines = old.into_iter().map(|line| BookLine {
 						order: line.order,
 						// A household without an entry has left: its orders were pruned with it,

@@ -30,6 +30,11 @@
 //! Other pallets read all this through [`wattle_primitives::ParticipantRegistry`], never this
 //! pallet's storage.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 
@@ -520,7 +525,7 @@ pub mod pallet {
 			let amount = payable.min(p.debt);
 			ensure!(amount > 0, Error::<T>::NothingToRepay);
 			T::Currency::transfer(&who, &operator, amount, Preservation::Preserve)?;
-			p.debt -= amount;
+			p.debt = p.debt.saturating_sub(amount);
 			let remaining = p.debt;
 			Registry::<T>::insert(&who, p);
 			Self::deposit_event(Event::DebtRepaid { who, amount, remaining });
@@ -758,7 +763,7 @@ pub mod pallet {
 			);
 			let links = Links::<T>::get();
 			ensure!(
-				links.windows(2).all(|pair| pair[0].zone < pair[1].zone),
+				links.iter().zip(links.iter().skip(1)).all(|(first, next)| first.zone < next.zone),
 				"links out of zone order"
 			);
 			ensure!(

@@ -38,7 +38,7 @@ pub mod v1 {
 			let from = T::Clock::current_slot().saturating_add(1);
 			let mut count = 0u64;
 			Registry::<T>::translate::<ParticipantInfoV0, _>(|_, old| {
-				count += 1;
+				count = count.saturating_add(1);
 				let billed_from = (old.status != AdmissionStatus::Pending).then_some(from);
 				Some(ParticipantInfo {
 					role: old.role,

@@ -32,7 +32,7 @@ pub fn cut(zone: &ZoneClearing, export_cap_wh: EnergyWh, import_cap_wh: EnergyWh
 	if let Some(shed_wh) = excess(net_export, export_cap_wh) {
 		return Some(Cut { side: Side::Sell, contracted_wh: zone.sold_wh, shed_wh });
 	}
-	excess(-net_export, import_cap_wh).map(|shed_wh| Cut {
+	excess(net_export.saturating_neg(), import_cap_wh).map(|shed_wh| Cut {
 		side: Side::Buy,
 		contracted_wh: zone.bought_wh,
 		shed_wh,
@@ -65,7 +65,7 @@ impl Cut {
 		let before = u128::from(settled_wh).min(total);
 		let after = before.saturating_add(u128::from(fill_wh)).min(total);
 		// Both products are below 2^128: each factor is at most u64::MAX.
-		let share = |settled: u128| settled.saturating_mul(kept) / total;
+		let share = |settled: u128| settled.saturating_mul(kept).checked_div(total).unwrap_or(0);
 		u64::try_from(share(after).saturating_sub(share(before))).unwrap_or(EnergyWh::MAX)
 	}
 

@@ -137,7 +137,9 @@ impl<T: Config> MarketObligations<T::AccountId> for Pallet<T> {
 	}
 
 	fn check_weight() -> frame_support::weights::Weight {
-		let slots = T::Clock::config().max_slots_ahead as u64 + UNSETTLED_SCAN + 1;
+		let slots = (T::Clock::config().max_slots_ahead as u64)
+			.saturating_add(UNSETTLED_SCAN)
+			.saturating_add(1);
 		T::DbWeight::get().reads(slots.saturating_add(3))
 	}
 }

@@ -46,6 +46,11 @@
 //! [`SlotTotalsOf`]. The slot's book is pruned at its end; its clearing outcome, which explains
 //! the bills' fills, goes with its records.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 

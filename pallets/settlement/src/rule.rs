@@ -49,9 +49,11 @@ pub fn charges(
 	let reading_missing = reading.is_none();
 	let metered = reading.unwrap_or(substitute);
 	let Reading { imported_wh, exported_wh } = metered;
-	let measured_net = exported_wh as i128 - imported_wh as i128;
-	let contracted_net = traded.sold_wh as i128 - traded.bought_wh as i128;
-	let imbalance = measured_net - contracted_net;
+	// Each net is a difference of u64 values and the imbalance a difference of two nets: all
+	// within ±2^66, far inside i128, so none of these saturates.
+	let measured_net = i128::from(exported_wh).saturating_sub(i128::from(imported_wh));
+	let contracted_net = i128::from(traded.sold_wh).saturating_sub(i128::from(traded.bought_wh));
+	let imbalance = measured_net.saturating_sub(contracted_net);
 	let magnitude = imbalance.unsigned_abs();
 	Charges {
 		energy_paid: (traded.bought_wh as Balance).saturating_mul(price),
@@ -98,15 +100,15 @@ impl ReputationRule {
 		let mut delta = 0i32;
 		if traded {
 			delta = if charges.reading_missing {
-				-(self.missing_reading_loss as i32)
+				i32::from(self.missing_reading_loss).saturating_neg()
 			} else if charges.imbalance_wh.unsigned_abs() <= tolerance_wh {
-				self.gain as i32
+				i32::from(self.gain)
 			} else {
-				-(self.imbalance_loss as i32)
+				i32::from(self.imbalance_loss).saturating_neg()
 			};
 		}
 		if new_debt {
-			delta -= self.debt_loss as i32;
+			delta = delta.saturating_sub(i32::from(self.debt_loss));
 		}
 		delta
 	}

@@ -910,7 +910,7 @@ mod pruning {
 				}
 			}
 			assert_eq!(removed as u64, RECORDS);
-			assert_eq!(steps, RECORDS.div_ceil(64) as u32 + u32::from(RECORDS % 64 == 0));
+			assert_eq!(steps, RECORDS.div_ceil(64) as u32 + u32::from(RECORDS.is_multiple_of(64)));
 			assert!(Positions::<Test>::iter_prefix(OLD).next().is_none());
 		});
 	}
@@ -1085,7 +1085,7 @@ mod market_splitting {
 				},
 				_ => None,
 			})
-			.last()
+			.next_back()
 			.expect("the household was settled")
 	}
 

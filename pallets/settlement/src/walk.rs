@@ -94,12 +94,12 @@ impl<T: Config> Pallet<T> {
 					meter.consume(T::WeightInfo::empty_slot());
 					1
 				},
-				Some(p) => Self::advance(p, &mut progress, max_steps - steps, &mut meter),
+				Some(p) => Self::advance(p, &mut progress, max_steps.saturating_sub(steps), &mut meter),
 			};
 			if taken == 0 {
 				break;
 			}
-			steps += taken;
+			steps = steps.saturating_add(taken);
 		}
 		InProgress::<T>::set(progress);
 		if T::Currency::total_issuance() != issuance {
@@ -173,7 +173,7 @@ impl<T: Config> Pallet<T> {
 		while pruned < limit {
 			let Some(who) = keys.next() else { return (pruned, None) };
 			Positions::<T>::remove(slot, &who);
-			pruned += 1;
+			pruned = pruned.saturating_add(1);
 		}
 		(pruned, Some(BoundedVec::truncate_from(keys.last_raw_key().to_vec())))
 	}
@@ -212,7 +212,7 @@ impl<T: Config> Pallet<T> {
 				return visited.max(1);
 			};
 			meter.consume(household);
-			visited += 1;
+			visited = visited.saturating_add(1);
 			if let Some(record) = Self::record_to_settle(p.slot, &who, &participant) {
 				let zone = zones.entry(record.zone).or_insert_with(|| {
 					meter.consume(fresh_zone);
@@ -498,18 +498,20 @@ impl<T: Config> Pallet<T> {
 		let owed = charges.owed_to_operator();
 		if charges.imbalance_credit > owed {
 			Self::pay(&escrow, who, available);
-			let credit = charges.imbalance_credit - owed;
+			// Each subtraction below is of a smaller amount, checked or taken with `min`:
+			// saturating never cuts one.
+			let credit = charges.imbalance_credit.saturating_sub(owed);
 			let paid = Self::pay_from_balance(operator, who, credit);
-			bill.unpaid_by_operator = credit - paid;
+			bill.unpaid_by_operator = credit.saturating_sub(paid);
 			return;
 		}
-		let due = owed - charges.imbalance_credit;
+		let due = owed.saturating_sub(charges.imbalance_credit);
 		bill.paid_from_hold = due.min(available);
 		Self::pay(&escrow, operator, bill.paid_from_hold);
-		Self::pay(&escrow, who, available - bill.paid_from_hold);
-		let rest = due - bill.paid_from_hold;
+		Self::pay(&escrow, who, available.saturating_sub(bill.paid_from_hold));
+		let rest = due.saturating_sub(bill.paid_from_hold);
 		bill.paid_from_balance = Self::pay_from_balance(who, operator, rest);
-		bill.debt = rest - bill.paid_from_balance;
+		bill.debt = rest.saturating_sub(bill.paid_from_balance);
 		if bill.debt > 0 && T::Registry::add_debt(who, bill.debt).is_err() {
 			log::warn!(target: "wattle::settlement", "debt of a departed account is not recorded");
 		}

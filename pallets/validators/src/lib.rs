@@ -21,6 +21,11 @@
 //!   changes the session, so that block carries no transactions. A change of the set costs two such
 //!   blocks; a long session costs one per `SessionLength` blocks.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code: no panics from arithmetic, indexing or unwrapping (issue 14).
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 
