@@ -29,7 +29,7 @@ fn book(orders: usize) -> Vec<Order> {
 	let mut rng = Xorshift(0x5eed_cafe_f00d_beef);
 	(0..orders)
 		.map(|i| {
-			let side = if rng.next() % 2 == 0 { Side::Buy } else { Side::Sell };
+			let side = if rng.next().is_multiple_of(2) { Side::Buy } else { Side::Sell };
 			// 0.10..0.30 WTL/kWh in steps of 0.0001, in planck per Wh: many distinct prices.
 			let price = 100_000_000 + (rng.next() % 2_000) as u128 * 100_000;
 			let energy_wh = 1 + rng.next() % 2_000;
@@ -46,7 +46,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 /// `orders` in `zones` zones, each order's zone drawn at random, and the zones' links: every
 /// other one capped at 20 kWh each way.
 fn split_book(book: &[Order], zones: u32) -> (Vec<ZonedOrder>, Vec<ZoneLink>) {
-	let mut rng = Xorshift(0x20ae_5eed_0f_f00d);
+	let mut rng = Xorshift(0x0020_ae5e_ed0f_f00d);
 	let orders = book
 		.iter()
 		.map(|order| ZonedOrder { zone: (rng.next() % zones as u64) as u32, order: *order })

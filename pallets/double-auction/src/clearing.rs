@@ -132,7 +132,7 @@ impl PackedBook {
 		let price = order.price as u64;
 		// Ascending keys put bids first, best (highest) price first, then asks, lowest first.
 		let key = match order.side {
-			Side::Buy => MAX_PACKED_PRICE - price,
+			Side::Buy => bid_key(price),
 			Side::Sell => SIDE_BIT | price,
 		};
 		self.entries.push((key, (order.energy_wh << POSITION_BITS) | position));
@@ -143,9 +143,9 @@ impl PackedBook {
 	/// The orders packed so far, for the general path.
 	fn unpack(self) -> FieldBook {
 		let mut book = FieldBook::default();
-		for (key, packed) in self.entries {
+		// Not sorted yet, so each entry still sits beside the id pushed with it.
+		for ((key, packed), id) in self.entries.into_iter().zip(self.ids) {
 			let (side, price) = unpack_key(key);
-			let id = self.ids[(packed & POSITION_MASK) as usize];
 			book.push(&Order {
 				id,
 				side,
@@ -176,19 +176,33 @@ impl PackedBook {
 	}
 }
 
+/// The key of a bid priced `price`, at most [`MAX_PACKED_PRICE`]: the higher the price, the lower
+/// the key.
+fn bid_key(price: u64) -> u64 {
+	// Callers pack only prices up to `MAX_PACKED_PRICE`, so this never saturates.
+	MAX_PACKED_PRICE.saturating_sub(price)
+}
+
 fn unpack_key(key: u64) -> (Side, u64) {
 	if key & SIDE_BIT == 0 {
-		(Side::Buy, MAX_PACKED_PRICE - key)
+		// `bid_key` is its own inverse on `0..=MAX_PACKED_PRICE`.
+		(Side::Buy, bid_key(key))
 	} else {
 		(Side::Sell, key & !SIDE_BIT)
 	}
 }
 
-/// One price level of a side: the orders `start..end` of the sorted side.
+/// The id of the order that `packed` stands for.
+fn id_of(ids: &[OrderId], packed: u64) -> OrderId {
+	let position = (packed & POSITION_MASK) as usize;
+	*ids.get(position)
+		.expect("an entry packs the position at which its order's id was pushed to `ids`; qed")
+}
+
+/// One price level of a side: consecutive orders of the sorted side sharing one price.
 #[derive(Clone, Copy)]
-struct Level {
-	start: usize,
-	end: usize,
+struct Level<'a> {
+	orders: &'a [(u64, u64)],
 	price: u64,
 	/// What the level has left to trade.
 	remaining_wh: EnergyWh,
@@ -198,45 +212,47 @@ struct Level {
 
 /// Walks one sorted side level by level, best price first.
 struct Levels<'a> {
-	side: &'a [(u64, u64)],
-	level: Option<Level>,
+	/// The orders after the current level.
+	rest: &'a [(u64, u64)],
+	level: Option<Level<'a>>,
 	/// The last level filled completely.
-	previous: Option<Level>,
+	previous: Option<Level<'a>>,
 }
 
 impl<'a> Levels<'a> {
 	fn new(side: &'a [(u64, u64)]) -> Self {
-		let mut levels = Self { side, level: None, previous: None };
-		levels.level = levels.level_at(0);
+		let mut levels = Self { rest: side, level: None, previous: None };
+		levels.level = levels.next_level();
 		levels
 	}
 
-	fn level_at(&self, start: usize) -> Option<Level> {
-		let key = self.side.get(start)?.0;
-		let mut end = start;
-		let mut energy_wh: EnergyWh = 0;
-		while let Some((k, packed)) = self.side.get(end) {
-			if *k != key {
-				break;
-			}
-			// Each order is below 2^40 Wh and a book below 2^24 orders: no overflow.
-			energy_wh = energy_wh.saturating_add(packed >> POSITION_BITS);
-			end += 1;
-		}
-		Some(Level { start, end, price: unpack_key(key).1, remaining_wh: energy_wh, traded_wh: 0 })
+	/// Takes the best level off `rest`.
+	fn next_level(&mut self) -> Option<Level<'a>> {
+		let key = self.rest.first()?.0;
+		// The side is sorted by key, so the orders sharing the first key come first.
+		let (orders, rest) = self.rest.split_at(self.rest.partition_point(|(k, _)| *k == key));
+		self.rest = rest;
+		// Each order is below 2^40 Wh and a book below 2^24 orders: no overflow.
+		let energy_wh = orders
+			.iter()
+			.fold(0, |sum: EnergyWh, (_, packed)| sum.saturating_add(packed >> POSITION_BITS));
+		Some(Level { orders, price: unpack_key(key).1, remaining_wh: energy_wh, traded_wh: 0 })
 	}
 
-	fn current(&self) -> Option<Level> {
+	fn current(&self) -> Option<Level<'a>> {
 		self.level
 	}
 
+	/// Records that the current level traded `traded_wh`, at most what it has left.
 	fn take(&mut self, traded_wh: EnergyWh) {
 		let Some(mut level) = self.level else { return };
-		level.remaining_wh -= traded_wh;
-		level.traded_wh += traded_wh;
+		// `traded_wh` is at most `remaining_wh`, and the two fields add up to the level's
+		// energy, which fits: neither saturates.
+		level.remaining_wh = level.remaining_wh.saturating_sub(traded_wh);
+		level.traded_wh = level.traded_wh.saturating_add(traded_wh);
 		if level.remaining_wh == 0 {
 			self.previous = Some(level);
-			self.level = self.level_at(level.end);
+			self.level = self.next_level();
 		} else {
 			self.level = Some(level);
 		}
@@ -245,13 +261,13 @@ impl<'a> Levels<'a> {
 	/// Where this side stopped. Only here does the order of ids matter: within the level where
 	/// matching stopped, energy went to orders in id order.
 	fn cut(&self, ids: &[OrderId]) -> Cut {
-		let id_of = |packed: u64| ids[(packed & POSITION_MASK) as usize];
+		let id_of = |packed: u64| id_of(ids, packed);
 		let energy_of = |packed: u64| packed >> POSITION_BITS;
 		let Some(level) = self.level.filter(|level| level.traded_wh > 0) else {
 			// Matching stopped at a level boundary: the last filled order is the highest id of
 			// the last full level, and the current level is the best left short.
 			let last_filled = self.previous.and_then(|full| {
-				let last = self.side[full.start..full.end].iter().max_by_key(|e| id_of(e.1))?;
+				let last = full.orders.iter().max_by_key(|e| id_of(e.1))?;
 				NonZeroEnergyWh::new(energy_of(last.1))
 					.map(|fill| (full.price as Price, id_of(last.1), fill))
 			});
@@ -260,10 +276,8 @@ impl<'a> Levels<'a> {
 				first_short_price: self.level.map(|level| level.price as Price),
 			};
 		};
-		let mut in_id_order: Vec<(OrderId, EnergyWh)> = self.side[level.start..level.end]
-			.iter()
-			.map(|(_, packed)| (id_of(*packed), energy_of(*packed)))
-			.collect();
+		let mut in_id_order: Vec<(OrderId, EnergyWh)> =
+			level.orders.iter().map(|(_, packed)| (id_of(*packed), energy_of(*packed))).collect();
 		in_id_order.sort_unstable();
 		let mut left_wh = level.traded_wh;
 		let mut last_filled = None;
@@ -272,7 +286,7 @@ impl<'a> Levels<'a> {
 				break;
 			}
 			let fill_wh = energy_wh.min(left_wh);
-			left_wh -= fill_wh;
+			left_wh = left_wh.saturating_sub(fill_wh);
 			last_filled =
 				NonZeroEnergyWh::new(fill_wh).map(|fill| (level.price as Price, id, fill));
 		}

@@ -190,6 +190,10 @@
 //! allocates only the two vectors holding each side. Verification is O(n) with O(1) state.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(
+	not(test),
+	deny(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 

@@ -13,6 +13,12 @@
 //!    (a few exchanges between pairs of zones, each of which fills or empties an order or fills
 //!    a link).
 //! 4. The prices follow from the fills by the midpoint rules, as the verifier computes them.
+//!
+//! Every order takes 16 bytes of `facts`, so a book holds fewer than 2^59 orders, each below
+//! 2^64 Wh: any sum of energies here is below 2^123, and the `u128` and `i128` arithmetic on a
+//! few of them and on links' caps cannot overflow. The saturating operations below never
+//! saturate; what can exceed `u64::MAX`, a zone's volume, is reported as
+//! [`SplitError::VolumeOverflow`].
 
 use crate::{
 	split_prices::{hub_price_of, zone_price_of, PriceBounds},
@@ -88,19 +94,27 @@ impl PriceKeys {
 /// Per order, by its position in the input: its id and its energy.
 type Facts = [(OrderId, EnergyWh)];
 
+/// The id and energy of the order at `position`.
+fn fact_at(facts: &Facts, position: usize) -> (OrderId, EnergyWh) {
+	*facts.get(position).expect("an entry's position is where its order was pushed to `facts`; qed")
+}
+
+/// One side's orders as `(price key, position in the facts)`.
+type Entries = Vec<(u64, usize)>;
+
 /// One side of a zone's book, best price first; within the price levels where the order of ids
 /// decides who trades, lowest id first (see [`SortedSide::order_level_by_id`]); with the running
 /// sums of energy.
 struct SortedSide {
 	side: Side,
 	/// `(price key, position)`.
-	entries: Vec<(u64, usize)>,
-	/// `prefix[i]` is the energy of the first `i` entries.
+	entries: Entries,
+	/// `prefix[i]` is the energy of the first `i` entries, for every `i` up to their number.
 	prefix: Vec<u128>,
 }
 
 impl SortedSide {
-	fn new(side: Side, mut entries: Vec<(u64, usize)>, facts: &Facts) -> Self {
+	fn new(side: Side, mut entries: Entries, facts: &Facts) -> Self {
 		match side {
 			Side::Buy => entries.sort_unstable_by_key(|(key, _)| core::cmp::Reverse(*key)),
 			Side::Sell => entries.sort_unstable_by_key(|(key, _)| *key),
@@ -112,11 +126,11 @@ impl SortedSide {
 
 	fn sum_energy(&mut self, facts: &Facts) {
 		self.prefix.clear();
-		self.prefix.reserve(self.entries.len() + 1);
+		self.prefix.reserve(self.entries.len().saturating_add(1));
 		let mut sum = 0u128;
 		self.prefix.push(sum);
 		for (_, position) in &self.entries {
-			sum = sum.saturating_add(u128::from(facts[*position].1));
+			sum = sum.saturating_add(u128::from(fact_at(facts, *position).1));
 			self.prefix.push(sum);
 		}
 	}
@@ -125,17 +139,35 @@ impl SortedSide {
 	/// does the order of ids decide who trades.
 	fn order_level_by_id(&mut self, price: u64, facts: &Facts) {
 		let (better, at_least) = self.split_at(price);
-		if at_least - better > 1 {
-			self.entries[better..at_least].sort_unstable_by_key(|(_, position)| facts[*position].0);
-			for index in better..at_least {
-				let energy = u128::from(facts[self.entries[index].1].1);
-				self.prefix[index + 1] = self.prefix[index] + energy;
-			}
+		let Some(level) = self.entries.get_mut(better..at_least).filter(|level| level.len() > 1)
+		else {
+			return;
+		};
+		level.sort_unstable_by_key(|(_, position)| fact_at(facts, *position).0);
+		let Some((before_level, sums_after)) =
+			self.prefix.get_mut(better..=at_least).and_then(|sums| sums.split_first_mut())
+		else {
+			return;
+		};
+		let mut sum = *before_level;
+		for ((_, position), sum_after) in level.iter().zip(sums_after) {
+			sum = sum.saturating_add(u128::from(fact_at(facts, *position).1));
+			*sum_after = sum;
 		}
 	}
 
+	/// The energy of the first `count` entries, or of all of them if there are fewer.
+	fn energy_of_first(&self, count: usize) -> u128 {
+		self.prefix.get(count).or(self.prefix.last()).copied().unwrap_or(0)
+	}
+
+	/// The energy of the entry at `index`; 0 past the last entry.
 	fn energy_of(&self, index: usize) -> EnergyWh {
-		(self.prefix[index + 1] - self.prefix[index]) as EnergyWh
+		match self.prefix.get(index..) {
+			// The running sums do not decrease.
+			Some([before, after, ..]) => after.saturating_sub(*before) as EnergyWh,
+			_ => 0,
+		}
 	}
 
 	/// Whether an order keyed `order_price` is priced better than `price` for this side.
@@ -149,21 +181,38 @@ impl SortedSide {
 	/// How many entries are priced strictly better than `price`, and how many at least as well.
 	fn split_at(&self, price: u64) -> (usize, usize) {
 		let better = self.entries.partition_point(|(key, _)| self.better(*key, price));
-		let at_least = better + self.entries[better..].partition_point(|(key, _)| *key == price);
+		// At least as well: `price` is not better than the order's.
+		let at_least = self.entries.partition_point(|(key, _)| !self.better(price, *key));
 		(better, at_least)
 	}
 
 	/// Energy priced strictly better than `price`, and energy priced exactly `price`.
 	fn energy_around(&self, price: u64) -> (u128, u128) {
 		let (better, at_least) = self.split_at(price);
-		(self.prefix[better], self.prefix[at_least] - self.prefix[better])
+		let better_wh = self.energy_of_first(better);
+		(better_wh, self.energy_of_first(at_least).saturating_sub(better_wh))
 	}
 
 	/// How this side fills when the orders better than `price` fill completely and those at
 	/// `price` share `at_level` Wh in id order.
 	fn filled(&self, price: u64, at_level: i128) -> SideFill<'_> {
 		let (better, at_least) = self.split_at(price);
-		SideFill { sorted: self, better, at_least, at_level: u128::try_from(at_level).unwrap_or(0) }
+		let at_level = u128::try_from(at_level).unwrap_or(0);
+		let better_wh = self.energy_of_first(better);
+		let level_wh = self.energy_of_first(at_least).saturating_sub(better_wh);
+		let traded_wh = better_wh.saturating_add(at_level.min(level_wh));
+		// Every order has energy, so the running sums rise strictly: the orders that trade are
+		// those that start below `traded_wh`, the ones that fill completely those that end
+		// within it.
+		let trading = self
+			.prefix
+			.split_last()
+			.map_or(0, |(_, sums_before)| sums_before.partition_point(|sum| *sum < traded_wh));
+		let full = self
+			.prefix
+			.split_first()
+			.map_or(0, |(_, sums_after)| sums_after.partition_point(|sum| *sum <= traded_wh));
+		SideFill { sorted: self, traded_wh, trading, full }
 	}
 }
 
@@ -171,39 +220,21 @@ impl SortedSide {
 /// completely, at most one that trades in part, and the rest nothing.
 struct SideFill<'a> {
 	sorted: &'a SortedSide,
-	better: usize,
-	at_least: usize,
-	at_level: u128,
+	/// The energy the side trades.
+	traded_wh: u128,
+	/// How many entries receive energy.
+	trading: usize,
+	/// How many entries receive all their energy.
+	full: usize,
 }
 
 impl SideFill<'_> {
-	/// The energy before the level.
-	fn base(&self) -> u128 {
-		self.sorted.prefix[self.better]
-	}
-
-	fn traded_wh(&self) -> u128 {
-		let level = self.sorted.prefix[self.at_least] - self.base();
-		self.base() + self.at_level.min(level)
-	}
-
-	/// How many entries receive energy.
-	fn trading(&self) -> usize {
-		let level = &self.sorted.prefix[self.better..self.at_least];
-		self.better + level.partition_point(|before| before - self.base() < self.at_level)
-	}
-
-	/// How many entries receive all their energy.
-	fn full(&self) -> usize {
-		let level = &self.sorted.prefix[self.better + 1..=self.at_least];
-		self.better + level.partition_point(|after| after - self.base() <= self.at_level)
-	}
-
 	fn fill_of(&self, index: usize) -> EnergyWh {
-		if index < self.full() {
+		if index < self.full {
 			self.sorted.energy_of(index)
-		} else if index < self.trading() {
-			(self.at_level - (self.sorted.prefix[index] - self.base())) as EnergyWh
+		} else if index < self.trading {
+			// The one order that trades in part: it starts below `traded_wh`.
+			self.traded_wh.saturating_sub(self.sorted.energy_of_first(index)) as EnergyWh
 		} else {
 			0
 		}
@@ -214,15 +245,15 @@ impl SideFill<'_> {
 	fn bounds(&self, keys: &PriceKeys, bounds: &mut PriceBounds) {
 		let sorted = self.sorted;
 		let mut add = |index: usize| {
-			let price = keys.price_of(sorted.entries[index].0);
-			bounds.add(sorted.side, price, self.fill_of(index), sorted.energy_of(index));
+			if let Some((key, _)) = sorted.entries.get(index) {
+				let price = keys.price_of(*key);
+				bounds.add(sorted.side, price, self.fill_of(index), sorted.energy_of(index));
+			}
 		};
-		if let Some(last_trading) = self.trading().checked_sub(1) {
+		if let Some(last_trading) = self.trading.checked_sub(1) {
 			add(last_trading);
 		}
-		if self.full() < sorted.entries.len() {
-			add(self.full());
-		}
+		add(self.full);
 	}
 
 	/// The marginal order at `price`: the highest id among the orders priced exactly there that
@@ -230,9 +261,10 @@ impl SideFill<'_> {
 	fn marginal_at(&self, keys: &PriceKeys, facts: &Facts, price: Price) -> Option<Marginal> {
 		let key = keys.exact_key(price)?;
 		let (start, end) = self.sorted.split_at(key);
-		(start..end)
-			.filter_map(|index| {
-				let id = facts[self.sorted.entries[index].1].0;
+		let level = self.sorted.entries.iter().enumerate().take(end).skip(start);
+		level
+			.filter_map(|(index, (_, position))| {
+				let id = fact_at(facts, *position).0;
 				NonZeroEnergyWh::new(self.fill_of(index)).map(|fill_wh| Marginal { id, fill_wh })
 			})
 			.max_by_key(|marginal| marginal.id)
@@ -259,10 +291,10 @@ struct Offer {
 
 impl Offer {
 	fn low(&self) -> i128 {
-		self.strict_excess - self.bids_at
+		self.strict_excess.saturating_sub(self.bids_at)
 	}
 	fn high(&self) -> i128 {
-		self.strict_excess + self.asks_at
+		self.strict_excess.saturating_add(self.asks_at)
 	}
 }
 
@@ -271,16 +303,14 @@ impl ZoneBook {
 		let (bids_above, bids_at) = self.bids.energy_around(price);
 		let (asks_below, asks_at) = self.asks.energy_around(price);
 		Offer {
-			strict_excess: asks_below as i128 - bids_above as i128,
+			strict_excess: (asks_below as i128).saturating_sub(bids_above as i128),
 			bids_at: bids_at as i128,
 			asks_at: asks_at as i128,
 		}
 	}
 
 	fn clamp(&self, net_export_wh: i128) -> i128 {
-		net_export_wh
-			.min(i128::from(self.link.export_cap_wh))
-			.max(-i128::from(self.link.import_cap_wh))
+		net_export_wh.min(self.link.max_net_export_wh()).max(self.link.min_net_export_wh())
 	}
 
 	/// The lowest price (key) at which the zone, on its own, exports at least `net_export_wh`.
@@ -294,11 +324,12 @@ impl ZoneBook {
 fn lowest_price_where(max_price: u64, holds: impl Fn(u64) -> bool) -> u64 {
 	let (mut low, mut high) = (0, max_price.saturating_add(1));
 	while low < high {
-		let middle = low + (high - low) / 2;
+		let middle = low.midpoint(high);
 		if holds(middle) {
 			high = middle;
 		} else {
-			low = middle + 1;
+			// `middle` is below `high`, so this does not saturate.
+			low = middle.saturating_add(1);
 		}
 	}
 	low
@@ -322,13 +353,38 @@ impl LevelFill {
 	/// the level allows: neither side is left short while the other still has energy at the
 	/// price (callers keep `net_export_wh` within the offer).
 	fn trading_most(price: u64, offer: Offer, net_export_wh: i128) -> Self {
-		let level_excess = net_export_wh - offer.strict_excess;
-		let bought = offer.bids_at.min(offer.asks_at - level_excess);
-		Self { price, offer, bought, sold: bought + level_excess }
+		let level_excess = net_export_wh.saturating_sub(offer.strict_excess);
+		let bought = offer.bids_at.min(offer.asks_at.saturating_sub(level_excess));
+		Self { price, offer, bought, sold: bought.saturating_add(level_excess) }
 	}
 
 	fn net_export_wh(&self) -> i128 {
-		self.offer.strict_excess + self.sold - self.bought
+		self.offer.strict_excess.saturating_add(self.sold).saturating_sub(self.bought)
+	}
+
+	/// Energy of the level's orders of `side` that trades.
+	fn traded(&self, side: Side) -> i128 {
+		match side {
+			Side::Buy => self.bought,
+			Side::Sell => self.sold,
+		}
+	}
+
+	fn traded_mut(&mut self, side: Side) -> &mut i128 {
+		match side {
+			Side::Buy => &mut self.bought,
+			Side::Sell => &mut self.sold,
+		}
+	}
+
+	/// How much more the zone can export through `link`.
+	fn room_out(&self, link: &ZoneLink) -> i128 {
+		link.max_net_export_wh().saturating_sub(self.net_export_wh())
+	}
+
+	/// How much more the zone can import through `link`.
+	fn room_in(&self, link: &ZoneLink) -> i128 {
+		self.net_export_wh().saturating_sub(link.min_net_export_wh())
 	}
 }
 
@@ -368,15 +424,16 @@ where
 	if links.len() > crate::MAX_ZONES as usize {
 		return Err(SplitError::TooManyZones);
 	}
-	if links.windows(2).any(|pair| pair[0].zone >= pair[1].zone) {
+	if !links.is_sorted_by(|a, b| a.zone < b.zone) {
 		return Err(SplitError::LinksNotSorted);
 	}
 	// Step 1: each zone's sides keyed by price (see `PriceKeys`), then sorted.
 	let orders = orders.into_iter();
 	let expected = orders.size_hint().0;
 	// A little more than an even share, so that most zones' sides never grow.
-	let per_side = expected / (2 * links.len().max(1)) + expected / (16 * links.len().max(1));
-	let mut sides: Vec<(Vec<(u64, usize)>, Vec<(u64, usize)>)> = links
+	let per_zone = expected.checked_div(links.len()).unwrap_or(0);
+	let per_side = (per_zone / 2).saturating_add(per_zone / 16);
+	let mut sides: Vec<(Entries, Entries)> = links
 		.iter()
 		.map(|_| (Vec::with_capacity(per_side), Vec::with_capacity(per_side)))
 		.collect();
@@ -395,9 +452,10 @@ where
 			wide.push((index, order.side, order.price, position));
 			continue;
 		};
+		let (bids, asks) = sides.get_mut(index).ok_or(SplitError::UnknownZone)?;
 		match order.side {
-			Side::Buy => sides[index].0.push((key, position)),
-			Side::Sell => sides[index].1.push((key, position)),
+			Side::Buy => bids.push((key, position)),
+			Side::Sell => asks.push((key, position)),
 		}
 	}
 	let keys = if wide.is_empty() && !always_rank {
@@ -419,9 +477,10 @@ where
 		}
 		for (index, side, price, position) in wide {
 			let entry = (keys.key_of(price), position);
+			let (bids, asks) = sides.get_mut(index).ok_or(SplitError::UnknownZone)?;
 			match side {
-				Side::Buy => sides[index].0.push(entry),
-				Side::Sell => sides[index].1.push(entry),
+				Side::Buy => bids.push(entry),
+				Side::Sell => asks.push(entry),
 			}
 		}
 		keys
@@ -449,14 +508,14 @@ where
 
 	// Step 3: cut off the zones whose offer does not fit their link there.
 	let mut fills: Vec<LevelFill> = Vec::with_capacity(books.len());
-	let mut coupled: Vec<usize> = Vec::new();
+	let mut is_coupled: Vec<bool> = Vec::with_capacity(books.len());
 	let mut cut_off_flow: i128 = 0;
-	for (index, book) in books.iter_mut().enumerate() {
+	for book in &mut books {
 		let offer = book.offer_at(hub_level);
-		let capped = if offer.low() > i128::from(book.link.export_cap_wh) {
-			Some(i128::from(book.link.export_cap_wh))
-		} else if offer.high() < -i128::from(book.link.import_cap_wh) {
-			Some(-i128::from(book.link.import_cap_wh))
+		let capped = if offer.low() > book.link.max_net_export_wh() {
+			Some(book.link.max_net_export_wh())
+		} else if offer.high() < book.link.min_net_export_wh() {
+			Some(book.link.min_net_export_wh())
 		} else {
 			None
 		};
@@ -464,11 +523,11 @@ where
 			Some(net_export_wh) => {
 				let price = book.lowest_price_exporting(net_export_wh, max_price);
 				let local = book.offer_at(price);
-				cut_off_flow += net_export_wh;
+				// At most `MAX_ZONES` caps, each below 2^64.
+				cut_off_flow = cut_off_flow.saturating_add(net_export_wh);
 				LevelFill::trading_most(price, local, net_export_wh)
 			},
 			None => {
-				coupled.push(index);
 				// Placeholder until the coupled zones share out the hub's level below.
 				LevelFill::trading_most(hub_level, offer, book.clamp(offer.low()))
 			},
@@ -476,8 +535,15 @@ where
 		book.bids.order_level_by_id(fill.price, &facts);
 		book.asks.order_level_by_id(fill.price, &facts);
 		fills.push(fill);
+		is_coupled.push(capped.is_none());
 	}
-	allocate_hub_level(&books, &facts, &mut fills, &coupled, -cut_off_flow);
+	let mut coupled: Vec<(&ZoneBook, &mut LevelFill)> = books
+		.iter()
+		.zip(&mut fills)
+		.zip(&is_coupled)
+		.filter_map(|(zone, is_coupled)| is_coupled.then_some(zone))
+		.collect();
+	allocate_hub_level(&mut coupled, &facts, cut_off_flow.saturating_neg());
 
 	// Step 4: the prices and the marginal orders the fills imply.
 	let mut bounds = Vec::with_capacity(books.len());
@@ -488,7 +554,7 @@ where
 		let mut zone_bounds = PriceBounds::default();
 		bids.bounds(&keys, &mut zone_bounds);
 		asks.bounds(&keys, &mut zone_bounds);
-		volume = volume.saturating_add(bids.traded_wh());
+		volume = volume.saturating_add(bids.traded_wh);
 		bounds.push((book.link, fill.net_export_wh(), zone_bounds, bids, asks));
 	}
 	if volume == 0 {
@@ -500,7 +566,7 @@ where
 	for (link, flow, zone_bounds, bids, asks) in &bounds {
 		let price = zone_price_of(zone_bounds, hub_price);
 		let volume_of = |side: &SideFill| {
-			EnergyWh::try_from(side.traded_wh()).map_err(|_| SplitError::VolumeOverflow)
+			EnergyWh::try_from(side.traded_wh).map_err(|_| SplitError::VolumeOverflow)
 		};
 		let clearing = ZoneClearing {
 			zone: link.zone,
@@ -529,9 +595,12 @@ impl<'a> ZoneIndex<'a> {
 	fn new(links: &'a [ZoneLink]) -> Self {
 		match links.last() {
 			Some(last) if last.zone < Self::TABLE => {
-				let mut table = alloc::vec![None; last.zone as usize + 1];
+				let mut table = alloc::vec![None; (last.zone as usize).saturating_add(1)];
+				// The links are sorted, so the last has the highest zone and every zone has a slot.
 				for (index, link) in links.iter().enumerate() {
-					table[link.zone as usize] = Some(index);
+					if let Some(slot) = table.get_mut(link.zone as usize) {
+						*slot = Some(index);
+					}
 				}
 				Self::Table(table)
 			},
@@ -547,54 +616,50 @@ impl<'a> ZoneIndex<'a> {
 	}
 }
 
-/// Shares out the hub price's level among the coupled zones: their net exports add up to
-/// `total_export`, each within its link and its offer; then as much trades as can, then the
-/// lower ids of each side trade first, through exchanges between pairs of zones until none
-/// is left.
+/// Shares out the hub price's level among the coupled zones, each with its book and its fill:
+/// their net exports add up to `total_export`, each within its link and its offer; then as much
+/// trades as can, then the lower ids of each side trade first, through exchanges between pairs
+/// of zones until none is left.
 fn allocate_hub_level(
-	books: &[ZoneBook],
+	coupled: &mut [(&ZoneBook, &mut LevelFill)],
 	facts: &Facts,
-	fills: &mut [LevelFill],
-	coupled: &[usize],
 	total_export: i128,
 ) {
 	// Start every coupled zone at the least it can export, then raise zone by zone.
-	let mut missing =
-		total_export - coupled.iter().map(|&z| fills[z].net_export_wh()).sum::<i128>();
-	for &zone in coupled {
+	let mut missing = total_export
+		.saturating_sub(coupled.iter().map(|(_, fill)| fill.net_export_wh()).sum::<i128>());
+	for (book, fill) in coupled.iter_mut() {
 		if missing <= 0 {
 			break;
 		}
-		let fill = fills[zone];
-		let most = books[zone].clamp(fill.offer.high());
-		let raise = missing.min(most - fill.net_export_wh());
-		fills[zone] = LevelFill::trading_most(fill.price, fill.offer, fill.net_export_wh() + raise);
-		missing -= raise;
+		let most = book.clamp(fill.offer.high());
+		let raise = missing.min(most.saturating_sub(fill.net_export_wh()));
+		**fill = LevelFill::trading_most(
+			fill.price,
+			fill.offer,
+			fill.net_export_wh().saturating_add(raise),
+		);
+		missing = missing.saturating_sub(raise);
 	}
 	debug_assert_eq!(missing, 0, "the hub level is where the clamped offers balance");
-
-	let room_out =
-		|fill: &LevelFill, link: &ZoneLink| i128::from(link.export_cap_wh) - fill.net_export_wh();
-	let room_in =
-		|fill: &LevelFill, link: &ZoneLink| fill.net_export_wh() + i128::from(link.import_cap_wh);
 
 	// More volume: a short ask of one zone with room to export meets a short bid of another
 	// with room to import.
 	loop {
 		let mut moved = false;
-		for &a in coupled {
-			for &b in coupled {
-				if a == b {
+		for a in 0..coupled.len() {
+			for b in 0..coupled.len() {
+				// Fails only for `a == b`: a zone does not trade with itself.
+				let Ok([(book_a, fa), (book_b, fb)]) = coupled.get_disjoint_mut([a, b]) else {
 					continue;
-				}
-				let (fa, fb) = (fills[a], fills[b]);
-				let amount = (fa.offer.asks_at - fa.sold)
-					.min(fb.offer.bids_at - fb.bought)
-					.min(room_out(&fa, &books[a].link))
-					.min(room_in(&fb, &books[b].link));
+				};
+				let amount = (fa.offer.asks_at.saturating_sub(fa.sold))
+					.min(fb.offer.bids_at.saturating_sub(fb.bought))
+					.min(fa.room_out(&book_a.link))
+					.min(fb.room_in(&book_b.link));
 				if amount > 0 {
-					fills[a].sold += amount;
-					fills[b].bought += amount;
+					fa.sold = fa.sold.saturating_add(amount);
+					fb.bought = fb.bought.saturating_add(amount);
 					moved = true;
 				}
 			}
@@ -608,25 +673,20 @@ fn allocate_hub_level(
 	// another zone's lowest short one with a lower id, while the links allow.
 	loop {
 		let mut moved = false;
-		for &a in coupled {
-			for &b in coupled {
-				if a == b {
+		for a in 0..coupled.len() {
+			for b in 0..coupled.len() {
+				// Fails only for `a == b`.
+				let Ok([(book_a, fa), (book_b, fb)]) = coupled.get_disjoint_mut([a, b]) else {
 					continue;
-				}
+				};
 				for side in [Side::Sell, Side::Buy] {
-					let (fa, fb) = (fills[a], fills[b]);
-					let (book_a, book_b) = (&books[a], &books[b]);
 					let (sorted_a, sorted_b) = match side {
 						Side::Buy => (&book_a.bids, &book_b.bids),
 						Side::Sell => (&book_a.asks, &book_b.asks),
 					};
-					let (filled_a, filled_b) = match side {
-						Side::Buy => (fa.bought, fb.bought),
-						Side::Sell => (fa.sold, fb.sold),
-					};
 					let (Some((top_id, top_filled)), Some((short_id, short_left))) = (
-						highest_filled(sorted_a, facts, fa.price, filled_a),
-						lowest_short(sorted_b, facts, fb.price, filled_b),
+						highest_filled(sorted_a, facts, fa.price, fa.traded(side)),
+						lowest_short(sorted_b, facts, fb.price, fb.traded(side)),
 					) else {
 						continue;
 					};
@@ -636,23 +696,16 @@ fn allocate_hub_level(
 					// Selling less in `a` and more in `b` moves export from `a` to `b`; buying
 					// less in `a` and more in `b` moves it the other way.
 					let links_allow = match side {
-						Side::Sell => room_in(&fa, &book_a.link).min(room_out(&fb, &book_b.link)),
-						Side::Buy => room_out(&fa, &book_a.link).min(room_in(&fb, &book_b.link)),
+						Side::Sell => fa.room_in(&book_a.link).min(fb.room_out(&book_b.link)),
+						Side::Buy => fa.room_out(&book_a.link).min(fb.room_in(&book_b.link)),
 					};
 					let amount = top_filled.min(short_left).min(links_allow);
 					if amount <= 0 {
 						continue;
 					}
-					match side {
-						Side::Sell => {
-							fills[a].sold -= amount;
-							fills[b].sold += amount;
-						},
-						Side::Buy => {
-							fills[a].bought -= amount;
-							fills[b].bought += amount;
-						},
-					}
+					let (traded_a, traded_b) = (fa.traded_mut(side), fb.traded_mut(side));
+					*traded_a = traded_a.saturating_sub(amount);
+					*traded_b = traded_b.saturating_add(amount);
 					moved = true;
 				}
 			}
@@ -670,9 +723,11 @@ fn level_of<'a>(
 	price: u64,
 ) -> impl Iterator<Item = (OrderId, i128, i128)> + 'a {
 	let (better, at_least) = side.split_at(price);
-	(better..at_least).map(move |index| {
-		let before = (side.prefix[index] - side.prefix[better]) as i128;
-		(facts[side.entries[index].1].0, before, i128::from(side.energy_of(index)))
+	let better_wh = side.energy_of_first(better);
+	let level = side.entries.iter().zip(&side.prefix).take(at_least).skip(better);
+	level.map(move |((_, position), sum_before)| {
+		let (id, energy_wh) = fact_at(facts, *position);
+		(id, sum_before.saturating_sub(better_wh) as i128, i128::from(energy_wh))
 	})
 }
 
@@ -687,7 +742,7 @@ fn highest_filled(
 	level_of(side, facts, price)
 		.filter(|(_, before, _)| *before < filled)
 		.last()
-		.map(|(id, before, energy)| (id, energy.min(filled - before)))
+		.map(|(id, before, energy)| (id, energy.min(filled.saturating_sub(before))))
 }
 
 /// The lowest id at the level left short when `filled` Wh of it trade, and what it lacks.
@@ -698,6 +753,7 @@ fn lowest_short(
 	filled: i128,
 ) -> Option<(OrderId, i128)> {
 	level_of(side, facts, price)
-		.find(|(_, before, energy)| before + energy > filled)
-		.map(|(id, before, energy)| (id, before + energy - filled.max(before)))
+		.map(|(id, before, energy)| (id, before, before.saturating_add(energy)))
+		.find(|(_, _, after)| *after > filled)
+		.map(|(id, before, after)| (id, after.saturating_sub(filled.max(before))))
 }

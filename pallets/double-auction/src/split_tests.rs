@@ -103,7 +103,7 @@ fn an_import_cap_raises_the_importing_zone_above_the_hub() {
 	let book = [ask(0, 1, 10, 1), bid(0, 2, 2, 5), bid(1, 3, 10, 9), ask(1, 4, 5, 6)];
 	let links = [link(0, 100, 100), link(1, 100, 3)];
 	let result = cleared(&book, &links);
-	assert_eq!(verify_split(&book, &links, &result), Ok(()));
+	assert_eq!(verify_split(book, &links, &result), Ok(()));
 	let SplitResult::Trade(clearing) = &result else { panic!("the book crosses") };
 	let (zone0, zone1) = (clearing.zones[0], clearing.zones[1]);
 	assert_eq!(zone1.net_export_wh(), -3);
@@ -117,15 +117,15 @@ fn an_isolated_zone_clears_on_its_own() {
 	let book = [ask(0, 1, 5, 1), bid(1, 2, 5, 9), bid(0, 3, 2, 4)];
 	let links = [link(0, 0, 0), link(1, 0, 0)];
 	let result = cleared(&book, &links);
-	assert_eq!(verify_split(&book, &links, &result), Ok(()));
+	assert_eq!(verify_split(book, &links, &result), Ok(()));
 	let fills: Vec<EnergyWh> = book.iter().map(|order| result.fill_of(order)).collect();
 	assert_eq!(fills, vec![2, 0, 2]);
 	// With no link at all, nothing can trade where no zone crosses on its own.
 	let book = [ask(0, 1, 5, 1), bid(1, 2, 5, 9)];
 	assert_eq!(cleared(&book, &links), SplitResult::NoTrade);
-	assert_eq!(verify_split(&book, &links, &SplitResult::NoTrade), Ok(()));
+	assert_eq!(verify_split(book, &links, &SplitResult::NoTrade), Ok(()));
 	assert_eq!(
-		verify_split(&book, &[link(0, 1, 0), link(1, 0, 1)], &SplitResult::NoTrade),
+		verify_split(book, &[link(0, 1, 0), link(1, 0, 1)], &SplitResult::NoTrade),
 		Err(SplitVerifyError::BookCrosses)
 	);
 }
@@ -137,7 +137,7 @@ fn earlier_asks_sell_first_across_zones_as_far_as_the_links_allow() {
 	let open = [ZoneLink::unbounded(0), ZoneLink::unbounded(1), ZoneLink::unbounded(2)];
 	let fills = |links: &[ZoneLink]| -> Vec<EnergyWh> {
 		let result = cleared(&book, links);
-		assert_eq!(verify_split(&book, links, &result), Ok(()));
+		assert_eq!(verify_split(book, links, &result), Ok(()));
 		book.iter().map(|order| result.fill_of(order)).collect()
 	};
 	assert_eq!(fills(&open), vec![2, 2, 0, 4]);
@@ -212,22 +212,19 @@ fn zones_numbered_far_apart_clear_alike() {
 		zone.zone = renumber(zone.zone);
 	}
 	assert_eq!(cleared(&far_book, &far_links), SplitResult::Trade(expected));
-	assert_eq!(
-		clear_split(&[bid(6_000, 1, 1, 1)], &far_links),
-		Err(crate::SplitError::UnknownZone)
-	);
+	assert_eq!(clear_split([bid(6_000, 1, 1, 1)], &far_links), Err(crate::SplitError::UnknownZone));
 }
 
 #[test]
 fn unknown_zones_and_unsorted_links_are_refused() {
 	let book = [bid(7, 1, 1, 1)];
-	assert_eq!(clear_split(&book, &[link(0, 1, 1)]), Err(crate::SplitError::UnknownZone));
+	assert_eq!(clear_split(book, &[link(0, 1, 1)]), Err(crate::SplitError::UnknownZone));
 	assert_eq!(
-		clear_split(&book, &[link(7, 1, 1), link(0, 1, 1)]),
+		clear_split(book, &[link(7, 1, 1), link(0, 1, 1)]),
 		Err(crate::SplitError::LinksNotSorted)
 	);
 	assert_eq!(
-		verify_split(&book, &[link(0, 1, 1)], &SplitResult::NoTrade),
+		verify_split(book, &[link(0, 1, 1)], &SplitResult::NoTrade),
 		Err(SplitVerifyError::UnknownZone)
 	);
 }

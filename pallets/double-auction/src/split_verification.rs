@@ -223,7 +223,7 @@ impl SplitVerifier {
 	/// Starts checking `result` for a market with `links`; fails at once if the result's zones
 	/// are not the links'.
 	pub fn new(links: &[ZoneLink], result: &SplitResult) -> Result<Self, SplitVerifyError> {
-		if links.len() > MAX_ZONES as usize || links.windows(2).any(|p| p[0].zone >= p[1].zone) {
+		if links.len() > MAX_ZONES as usize || !links.is_sorted_by(|a, b| a.zone < b.zone) {
 			return Err(SplitVerifyError::LinksNotSorted);
 		}
 		let (hub_price, clearings) = match result {

@@ -156,10 +156,10 @@ fn orders_without_energy_are_ignored() {
 #[test]
 fn volume_beyond_u64_is_reported_not_wrapped() {
 	let book = [bid(1, u64::MAX, 10), bid(2, 1, 10), ask(3, u64::MAX, 1), ask(4, 1, 1)];
-	assert_eq!(clear(&book), Err(ClearError::VolumeOverflow));
+	assert_eq!(clear(book), Err(ClearError::VolumeOverflow));
 	// No result is accepted for such a book either.
-	assert_eq!(verify(&book, &ClearingResult::NoTrade), Err(VerifyError::BookCrosses));
-	assert!(verify(&book, &trade(5, u64::MAX, None, None)).is_err());
+	assert_eq!(verify(book, &ClearingResult::NoTrade), Err(VerifyError::BookCrosses));
+	assert!(verify(book, &trade(5, u64::MAX, None, None)).is_err());
 }
 
 #[test]
@@ -231,7 +231,7 @@ fn marginal_bid_filled_beyond_its_energy_is_rejected() {
 fn marginal_ask_filled_beyond_its_energy_is_rejected() {
 	let book = [bid(1, 15, 12), ask(2, 10, 4), ask(3, 10, 6)];
 	let result = trade(6, 15, None, marginal(3, 11));
-	assert_eq!(verify(&book, &result), Err(VerifyError::MarginalAskOverfilled));
+	assert_eq!(verify(book, &result), Err(VerifyError::MarginalAskOverfilled));
 }
 
 #[test]
@@ -260,7 +260,7 @@ fn bid_and_ask_left_short_at_the_clearing_price_are_rejected() {
 fn price_other_than_the_midpoint_is_rejected() {
 	// 7 lies within [4, 9] and leaves every fill as it is, but the midpoint is 6.
 	let book = [bid(1, 10, 9), ask(2, 10, 4)];
-	assert_eq!(verify(&book, &trade(7, 10, None, None)), Err(VerifyError::PriceNotMidpoint));
+	assert_eq!(verify(book, &trade(7, 10, None, None)), Err(VerifyError::PriceNotMidpoint));
 }
 
 #[test]
@@ -316,7 +316,7 @@ fn prices_of(
 ) -> Vec<Price> {
 	book.iter()
 		.zip(fills)
-		.filter(|(order, fill)| order.side == side && selected(**fill, *order))
+		.filter(|(order, fill)| order.side == side && selected(**fill, order))
 		.map(|(order, _)| order.price)
 		.collect()
 }

@@ -45,20 +45,30 @@ impl ZoneLink {
 		Self { zone, export_cap_wh: EnergyWh::MAX, import_cap_wh: EnergyWh::MAX }
 	}
 
+	/// The highest net export the link carries: its export cap.
+	pub(crate) fn max_net_export_wh(&self) -> i128 {
+		i128::from(self.export_cap_wh)
+	}
+
+	/// The lowest net export the link carries: its import cap, negated.
+	pub(crate) fn min_net_export_wh(&self) -> i128 {
+		// The cap is at most `u64::MAX`, so this does not saturate.
+		i128::from(self.import_cap_wh).saturating_neg()
+	}
+
 	/// Whether `net_export_wh` is at the export cap: the zone cannot send more.
 	pub(crate) fn export_full(&self, net_export_wh: i128) -> bool {
-		net_export_wh >= i128::from(self.export_cap_wh)
+		net_export_wh >= self.max_net_export_wh()
 	}
 
 	/// Whether `net_export_wh` is at the import cap: the zone cannot take more.
 	pub(crate) fn import_full(&self, net_export_wh: i128) -> bool {
-		net_export_wh <= -i128::from(self.import_cap_wh)
+		net_export_wh <= self.min_net_export_wh()
 	}
 
 	/// Whether `net_export_wh` is within both caps.
 	pub(crate) fn carries(&self, net_export_wh: i128) -> bool {
-		net_export_wh <= i128::from(self.export_cap_wh)
-			&& net_export_wh >= -i128::from(self.import_cap_wh)
+		(self.min_net_export_wh()..=self.max_net_export_wh()).contains(&net_export_wh)
 	}
 }
 
@@ -123,7 +133,8 @@ impl ZoneClearing {
 	/// Energy the zone sends to the hub: what it sells minus what it buys (negative when it
 	/// imports).
 	pub fn net_export_wh(&self) -> i128 {
-		i128::from(self.sold_wh) - i128::from(self.bought_wh)
+		// Both are below 2^64, so the difference is exact.
+		i128::from(self.sold_wh).saturating_sub(i128::from(self.bought_wh))
 	}
 
 	/// The marginal order of `side`.

@@ -261,7 +261,7 @@ fn the_worked_example_is_the_lps_optimum() {
 		ZoneLink::unbounded(2),
 	];
 	check(&book, &links, true).expect("the LP agrees");
-	let SplitResult::Trade(clearing) = clear_split(&book, &links).unwrap() else {
+	let SplitResult::Trade(clearing) = clear_split(book, &links).unwrap() else {
 		panic!("it trades")
 	};
 	assert_eq!((clearing.hub_price, clearing.zones[0].price, clearing.zones[1].price), (8, 8, 2));
