@@ -81,7 +81,12 @@ test('a bid deposits energy times price plus grid fee, and cancelling pays it ba
   const billed = await billedIn(api, cancelled.blockHash, bob.address);
   assert.equal(freeAfter, freeBefore + deposit - fee + billed, 'the deposit came back whole');
   assert.equal(await deposited(api, slot, bob.address), 0n);
-  assert.ok((await api.query.settlement.positions(slot, bob.address)).isNone, 'nothing is left of it');
+  // The cancelled order stays in Bob's record with no energy, so that it keeps counting against
+  // his orders in the slot (placing and cancelling cannot use up the slot's shared order count).
+  const after = (await api.query.settlement.positions(slot, bob.address)).unwrap();
+  const kept = after.orders.find((order) => order.id.eq(id));
+  assert.ok(kept, 'the cancelled order still counts in Bob\'s record');
+  assert.equal(kept.energyWh.toNumber(), 0, 'and has no energy left');
 });
 
 test('a consumer cannot sell: RoleCannotSell, and nothing is deposited', async () => {
