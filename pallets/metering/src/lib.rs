@@ -97,7 +97,8 @@ pub mod pallet {
 	pub enum Rejection {
 		/// The participant is not registered.
 		UnknownParticipant,
-		/// The sender is neither an oracle nor the operator of the participant's zone.
+		/// The sender is neither an oracle nor the operator of the participant's zone, nor the
+		/// participant itself.
 		NotRelayForZone,
 		/// The slot has not ended yet.
 		SlotNotOver,
@@ -159,8 +160,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Relay a batch of signed meter readings, as an oracle or the operator of the
-		/// participants' zone. Each valid reading is recorded; each invalid one is reported in
-		/// `ReadingRejected` with its index. Free when every reading is accepted.
+		/// participants' zone, or as a household for its own meter (if its oracle stays silent).
+		/// Each valid reading is recorded; each invalid one is reported in `ReadingRejected`
+		/// with its index. Free when every reading is accepted.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_readings(readings.len() as u32))]
 		pub fn submit_readings(
@@ -230,7 +232,10 @@ pub mod pallet {
 		) -> Result<(), Rejection> {
 			let participant = T::Registry::participant(&reading.participant)
 				.ok_or(Rejection::UnknownParticipant)?;
-			if !T::Registry::is_meter_relay(participant.zone, relay) {
+			// A household may relay its own meter's reading, so that a silent oracle cannot bill
+			// it the substitute and the penalty: the meter's signature is what counts.
+			let own_reading = relay == &reading.participant;
+			if !own_reading && !T::Registry::is_meter_relay(participant.zone, relay) {
 				return Err(Rejection::NotRelayForZone);
 			}
 			match T::Clock::phase(reading.slot) {

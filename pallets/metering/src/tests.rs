@@ -137,6 +137,30 @@ fn relays_outside_the_participants_zone_are_rejected() {
 }
 
 #[test]
+fn a_household_relays_its_own_reading_if_its_oracle_stays_silent() {
+	new_test_ext().execute_with(|| {
+		// Its own meter's reading is recorded, free like an oracle's.
+		let (pays, rejected) = relay(HOUSEHOLD, vec![reading(HOUSEHOLD, METERED, 12, 3)]);
+		assert_eq!((pays, rejected), (Pays::No, vec![]));
+		assert_eq!(
+			Metering::reading_of(METERED, HOUSEHOLD),
+			Some(Reading { imported_wh: 12, exported_wh: 3 })
+		);
+		// The oracle, late, relays the same reading: recorded once.
+		let (pays, rejected) = relay(ORACLE, vec![reading(HOUSEHOLD, METERED, 12, 3)]);
+		assert_eq!((pays, rejected), (Pays::Yes, vec![(0, Rejection::Duplicate)]));
+		// It relays only its own meter's: a neighbour's reading is refused, and so is its own
+		// signed by another meter; the batch pays.
+		let (pays, rejected) = relay(HOUSEHOLD, vec![reading(NEIGHBOUR, METERED, 1, 0)]);
+		assert_eq!((pays, rejected), (Pays::Yes, vec![(0, Rejection::NotRelayForZone)]));
+		let by_another_meter = signed_by(&meter(HOUSEHOLD), GENESIS_HASH, NEIGHBOUR, METERED, 1, 0);
+		let (pays, rejected) = relay(NEIGHBOUR, vec![by_another_meter]);
+		assert_eq!((pays, rejected), (Pays::Yes, vec![(0, Rejection::BadSignature)]));
+		assert_eq!(Metering::reading_of(METERED, NEIGHBOUR), None);
+	});
+}
+
+#[test]
 fn forged_altered_and_foreign_signatures_are_rejected() {
 	new_test_ext().execute_with(|| {
 		// Signed by the neighbour's meter, not the household's.
