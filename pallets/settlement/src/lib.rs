@@ -234,6 +234,17 @@ pub mod pallet {
 			shed_wh: EnergyWh,
 			paid_now: Balance,
 		},
+		/// `amount` of what `who` owed its zone's `operator` for `slot` could not be paid for a
+		/// reason that is not the household's: the operator's account cannot receive it (it does
+		/// not exist and the amount is below the existential deposit). The household keeps that
+		/// money and it is not its debt; its bill's `paid_from_hold`, `paid_from_balance` and
+		/// `debt` leave it out.
+		OperatorPaymentRefused {
+			slot: Slot,
+			who: T::AccountId,
+			operator: T::AccountId,
+			amount: Balance,
+		},
 		/// The operator of curtailed `zone` was paid `amount` out of the escrow for the `shed_wh`
 		/// it supplied at the hub in slot `slot` at the hub price.
 		HubSupplyPaid {

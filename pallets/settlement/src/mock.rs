@@ -35,12 +35,17 @@ impl frame_system::Config for Test {
 	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
+parameter_types! {
+	/// 1 planck unless a test sets it before building its chain.
+	pub static ExistentialDeposit: Balance = 1;
+}
+
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type Balance = Balance;
 	type AccountStore = System;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type ExistentialDeposit = frame_support::traits::ConstU128<1>;
+	type ExistentialDeposit = ExistentialDeposit;
 }
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]

@@ -110,7 +110,11 @@ fn settle_cycle_with(
 	check_invariants();
 	assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
 	assert_eq!(Balances::total_issuance(), issuance, "settlement mints and burns nothing");
-	assert_eq!(total(Settlement::escrow_account()), 1, "the escrow is back at its deposit");
+	assert_eq!(
+		total(Settlement::escrow_account()),
+		ExistentialDeposit::get(),
+		"the escrow is back at its deposit"
+	);
 	before.into_iter().map(|(who, was)| (who, worth(who) as i128 - was as i128)).collect()
 }
 
@@ -387,6 +391,42 @@ fn what_cannot_be_paid_becomes_debt_that_stops_trading_until_repaid() {
 			10,
 			100_000_000
 		));
+	});
+}
+
+#[test]
+fn a_payment_the_operators_account_refuses_is_not_the_households_debt() {
+	// The runtime's existential deposit, 0.001 WTL: more than one Wh's retail price or grid fee.
+	ExistentialDeposit::set(WTL / 1_000);
+	new_test_ext().execute_with(|| {
+		// The operator empties its account, which is reaped: it can receive nothing below the
+		// existential deposit until it is funded again.
+		assert_ok!(Balances::transfer_all(RuntimeOrigin::signed(OPERATOR), ORACLE, false));
+		assert!(!System::account_exists(&OPERATOR));
+		// Carol buys 1 Wh (its grid fee is due from her deposit), Bob draws 1 Wh from the grid
+		// (its retail price is due from his free balance).
+		place(CAROL, Side::Buy, 1, 250_000_000);
+		place(DAVE, Side::Sell, 1, 150_000_000);
+		let changes = settle_cycle(&[(CAROL, 1, 0), (DAVE, 0, 1), (BOB, 1, 0)]);
+		for (who, due) in [(CAROL, GRID_FEE), (BOB, RETAIL)] {
+			let bill = bill(who);
+			assert_eq!((bill.paid_from_hold, bill.paid_from_balance, bill.debt), (0, 0, 0));
+			assert_eq!(debt(who), 0, "what the operator could not receive is not debt");
+			System::assert_has_event(
+				Event::<Test>::OperatorPaymentRefused {
+					slot: SLOT,
+					who,
+					operator: OPERATOR,
+					amount: due,
+				}
+				.into(),
+			);
+		}
+		// Carol paid the seller for her energy and kept the rest of her deposit; Bob kept all.
+		assert_eq!(change(&changes, CAROL), -(PRICE as i128));
+		assert_eq!(change(&changes, BOB), 0);
+		assert_eq!(change(&changes, OPERATOR), 0);
+		assert_eq!(reputation(BOB), 500);
 	});
 }
 

@@ -124,7 +124,8 @@ pub struct Bill {
 	/// The part taken from its free balance.
 	#[serde(with = "wattle_primitives::balance_string")]
 	pub paid_from_balance: Balance,
-	/// The part it could not pay: recorded as debt to the zone operator.
+	/// The part it could not pay: recorded as debt to the zone operator. A part the operator's
+	/// account refused to receive is in none of these three (`Event::OperatorPaymentRefused`).
 	#[serde(with = "wattle_primitives::balance_string")]
 	pub debt: Balance,
 	/// Of the operator's net credit, the part the operator's free balance could not cover.

@@ -501,17 +501,35 @@ impl<T: Config> Pallet<T> {
 			// Each subtraction below is of a smaller amount, checked or taken with `min`:
 			// saturating never cuts one.
 			let credit = charges.imbalance_credit.saturating_sub(owed);
-			let paid = Self::pay_from_balance(operator, who, credit);
+			let paid = Self::pay_from_balance(operator, who, credit).moved;
 			bill.unpaid_by_operator = credit.saturating_sub(paid);
 			return;
 		}
 		let due = owed.saturating_sub(charges.imbalance_credit);
-		bill.paid_from_hold = due.min(available);
-		Self::pay(&escrow, operator, bill.paid_from_hold);
+		let from_hold = due.min(available);
+		// What the operator's account refuses to receive (it does not exist and the amount is
+		// below the existential deposit) is no fault of the household's: it keeps that money,
+		// and it does not become its debt.
+		let mut refused: Balance = 0;
+		if Self::try_pay(&escrow, operator, from_hold) {
+			bill.paid_from_hold = from_hold;
+		} else {
+			refused = from_hold;
+		}
 		Self::pay(&escrow, who, available.saturating_sub(bill.paid_from_hold));
-		let rest = due.saturating_sub(bill.paid_from_hold);
-		bill.paid_from_balance = Self::pay_from_balance(who, operator, rest);
-		bill.debt = rest.saturating_sub(bill.paid_from_balance);
+		let rest = due.saturating_sub(from_hold);
+		let payment = Self::pay_from_balance(who, operator, rest);
+		bill.paid_from_balance = payment.moved;
+		refused = refused.saturating_add(payment.refused);
+		bill.debt = rest.saturating_sub(payment.moved).saturating_sub(payment.refused);
+		if refused > 0 {
+			Self::deposit_event(Event::OperatorPaymentRefused {
+				slot: p.slot,
+				who: who.clone(),
+				operator: operator.clone(),
+				amount: refused,
+			});
+		}
 		if bill.debt > 0 && T::Registry::add_debt(who, bill.debt).is_err() {
 			log::warn!(target: "wattle::settlement", "debt of a departed account is not recorded");
 		}
@@ -519,21 +537,29 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays `amount` out of the escrow, which holds every unsettled deposit.
 	fn pay(from: &T::AccountId, to: &T::AccountId, amount: Balance) {
-		if amount > 0 && T::Currency::transfer(from, to, amount, Preservation::Preserve).is_err() {
+		if !Self::try_pay(from, to, amount) {
 			defensive!("the escrow could not pay what it holds for a household");
 		}
 	}
 
-	/// Moves up to `amount` of `from`'s free balance to `to`, keeping `from` alive. Returns
-	/// what moved.
-	fn pay_from_balance(from: &T::AccountId, to: &T::AccountId, amount: Balance) -> Balance {
+	/// Pays `amount` out of the escrow; false if `to` cannot receive it.
+	fn try_pay(from: &T::AccountId, to: &T::AccountId, amount: Balance) -> bool {
+		amount == 0 || T::Currency::transfer(from, to, amount, Preservation::Preserve).is_ok()
+	}
+
+	/// Moves up to `amount` of `from`'s free balance to `to`, keeping `from` alive.
+	fn pay_from_balance(from: &T::AccountId, to: &T::AccountId, amount: Balance) -> Payment {
 		let payable =
 			T::Currency::reducible_balance(from, Preservation::Preserve, Fortitude::Polite)
 				.min(amount);
 		if payable == 0 {
-			return 0;
+			return Payment::default();
 		}
-		T::Currency::transfer(from, to, payable, Preservation::Preserve).unwrap_or_default()
+		match T::Currency::transfer(from, to, payable, Preservation::Preserve) {
+			Ok(moved) => Payment { moved, refused: payable.saturating_sub(moved) },
+			// `from` can pay `payable` (reducible balance), so only `to` refused it.
+			Err(_) => Payment { moved: 0, refused: payable },
+		}
 	}
 
 	fn add_to_totals(totals: &mut SlotTotals, bill: &Bill) {
@@ -553,4 +579,12 @@ impl<T: Config> Pallet<T> {
 			totals.missing_readings.saturating_add(bill.reading_missing as u32);
 		totals.debt = totals.debt.saturating_add(bill.debt);
 	}
+}
+
+/// What a payment out of a free balance did: `moved` from payer to payee, and the part the payer
+/// could pay but the payee refused to receive.
+#[derive(Default)]
+struct Payment {
+	moved: Balance,
+	refused: Balance,
 }
