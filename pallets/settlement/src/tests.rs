@@ -431,6 +431,29 @@ fn a_payment_the_operators_account_refuses_is_not_the_households_debt() {
 }
 
 #[test]
+fn a_donation_to_the_escrow_breaks_no_invariant_and_is_not_paid_out() {
+	new_test_ext().execute_with(|| {
+		// A stranger sends money to the market's escrow, before and during a slot's cycle.
+		let escrow = Settlement::escrow_account();
+		assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(ORACLE), escrow, 7 * WTL));
+		check_invariants();
+		carol_buys_from_dave();
+		assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(ORACLE), escrow, 5));
+		let before: Vec<_> = HOUSEHOLDS.iter().map(|who| worth(*who)).collect();
+		let idle = [ALICE, BOB, POOR].map(|who| (who, 0, 0));
+		deliver_and_meter(SLOT, &[[(CAROL, 500, 0), (DAVE, 0, 500)].as_slice(), &idle].concat());
+		block_at(SLOT + 1, 31);
+		check_invariants();
+		assert_eq!(NextSlotToSettle::<Test>::get(), Some(SLOT + 1), "the slot is settled");
+		// Settlement moved the bills and nothing else: the donation is still in the escrow.
+		assert_eq!(total(escrow), 1 + 7 * WTL + 5);
+		let moved: i128 =
+			HOUSEHOLDS.iter().zip(before).map(|(who, was)| worth(*who) as i128 - was as i128).sum();
+		assert_eq!(moved, -((500 * GRID_FEE) as i128), "the households paid the grid fee only");
+	});
+}
+
+#[test]
 fn a_reading_without_trades_is_settled_with_the_grid_as_supplier() {
 	new_test_ext().execute_with(|| {
 		carol_buys_from_dave();
