@@ -11,6 +11,9 @@
 //! test command's); `WATTLE_FUZZ_CALLS` and `WATTLE_FUZZ_SEED` set its length and seed, and
 //! `scripts/fuzz.sh` runs a long one. It prints the calls executed, the outcome of each kind
 //! and the seed, which replays the run exactly.
+mod common;
+
+use common::dev_chain;
 use frame_support::{
 	traits::{fungible::Inspect, Hooks},
 	weights::Weight,
@@ -18,15 +21,15 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use sp_core::{sr25519, Pair};
-use sp_runtime::{traits::Dispatchable, BuildStorage, DispatchError};
+use sp_runtime::{traits::Dispatchable, DispatchError};
 use std::collections::BTreeMap;
 use wattle_double_auction::{clear_split, Marginal, Side, SplitResult};
 use wattle_primitives::{
 	reading_payload, Balance, EnergyWh, GridLinks, MarketClock, Role, Slot, Tariffs, ZoneId,
 };
 use wattle_runtime::{
-	genesis_config_presets::development_config_genesis, AccountId, Balances, Clearing, Orders,
-	Participants, Runtime, RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin, Settlement, System,
+	AccountId, Balances, Clearing, Orders, Participants, Runtime, RuntimeCall, RuntimeOrigin,
+	Settlement, System,
 };
 
 /// splitmix64: the run is a pure function of its seed.
@@ -76,24 +79,6 @@ impl Household {
 
 const TOWN: ZoneId = 0;
 const SUBURB: ZoneId = 1;
-
-/// The dev chain's genesis: the development preset applied to the runtime's defaults.
-fn dev_chain() -> sp_io::TestExternalities {
-	fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-		match (base, patch) {
-			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-				for (key, value) in patch {
-					merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-				}
-			},
-			(base, patch) => *base = patch,
-		}
-	}
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	merge(&mut config, development_config_genesis());
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("the dev preset");
-	sp_io::TestExternalities::new(config.build_storage().expect("the dev genesis builds"))
-}
 
 struct Fuzzer {
 	rng: Rng,
