@@ -29,3 +29,17 @@ export function signReading(meterPair, genesisHash, participant, slot, importedW
     signature: u8aToHex(meterPair.sign(payload)),
   };
 }
+
+/** Waits until a slot has just ended and its metering window has most of its time left; returns it. */
+export async function justEndedSlot(api) {
+  const config = await api.query.orders.configuration();
+  const slotSecs = config.slotSecs.toNumber();
+  const window = config.meteringWindowSecs.toNumber();
+  for (;;) {
+    const now = Date.now() / 1000;
+    const intoSlot = now % slotSecs;
+    // Leave two blocks of margin for inclusion before the window closes.
+    if (intoSlot >= 1 && intoSlot < window - 14) return BigInt(Math.floor(now / slotSecs) - 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

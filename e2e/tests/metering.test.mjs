@@ -4,27 +4,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
-import { signReading } from '../lib/meter.mjs';
+import { justEndedSlot, signReading } from '../lib/meter.mjs';
 import { useNode } from '../lib/node.mjs';
 import { relayReadings } from '../tools/meter-gateway.mjs';
 
 const { ctx, test } = useNode();
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until a slot has just ended and its metering window has most of its time left. */
-async function justEndedSlot(api) {
-  const config = await api.query.orders.configuration();
-  const slotSecs = config.slotSecs.toNumber();
-  const window = config.meteringWindowSecs.toNumber();
-  for (;;) {
-    const now = Date.now() / 1000;
-    const intoSlot = now % slotSecs;
-    // Leave two blocks of margin for inclusion before the window closes.
-    if (intoSlot >= 1 && intoSlot < window - 14) return BigInt(Math.floor(now / slotSecs) - 1);
-    await sleep(1000);
-  }
-}
 
 test('readings signed by the meters are relayed by Alice and recorded once', async () => {
   const { api } = ctx;

@@ -14,7 +14,7 @@ import { authorityResultTx, resultPayload } from '../lib/clearing-authority.mjs'
 import { Flood } from '../lib/flood.mjs';
 import { generalExtensions, generalTransaction, transactionHash } from '../lib/general-tx.mjs';
 import { slotClosingAfter } from '../lib/ledger.mjs';
-import { signReading } from '../lib/meter.mjs';
+import { justEndedSlot, signReading } from '../lib/meter.mjs';
 import { submit, useNode, waitFor } from '../lib/node.mjs';
 import { RawRpc, flood, validateAt } from '../lib/pool.mjs';
 import { WTL } from '../lib/units.mjs';
@@ -439,18 +439,6 @@ test('one result a slot: the worker\'s own result, replayed, re-wrapped or signe
   }
 });
 
-/** Waits until a slot has just ended and its metering window has two blocks and more to spare. */
-async function justEndedSlot(api) {
-  const config = await api.query.orders.configuration();
-  const slotSecs = config.slotSecs.toNumber();
-  const window = config.meteringWindowSecs.toNumber();
-  for (;;) {
-    const now = Date.now() / 1000;
-    const intoSlot = now % slotSecs;
-    if (intoSlot >= 1 && intoSlot < window - 12) return BigInt(Math.floor(now / slotSecs) - 1);
-    await sleep(1000);
-  }
-}
 
 /** Sends the signed `tx` and resolves with its events once it is in a block. */
 function inBlock(tx) {
