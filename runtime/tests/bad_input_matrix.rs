@@ -120,11 +120,14 @@ const NOT_APPLICABLE: &[(&str, &str, &str)] = &[
 ];
 
 /// The chain at one point of a slot, with what the cells need: Bob's order in the next slot
-/// (placed while it was open), Ferdie suspended, Bob's reading of the slot that just ended.
+/// (placed while it was open), Ferdie suspended, Bob's reading of the slot that just ended,
+/// Dave at his order limit in a later slot.
 struct Chain {
 	/// The slot under way.
 	now: Slot,
 	bob_order_next: u64,
+	/// Bob's order in the slot after next, cancelled.
+	bob_cancelled: u64,
 }
 
 fn set_time(ms: u64) {
@@ -183,7 +186,11 @@ fn prepare(now: Slot) -> Chain {
 		}),
 	);
 	dispatch_ok(signed("//Alice"), readings(vec![reading("//Bob", now - 1, 5, 0)]));
-	Chain { now, bob_order_next }
+	// Dave places as many orders in one slot as an account may.
+	for _ in 0..16 {
+		dispatch_ok(signed("//Dave"), order(now + 3, Side::Sell, 1, PRICE));
+	}
+	Chain { now, bob_order_next, bob_cancelled: cancelled }
 }
 
 /// The cells checked while slot `now + 1` is still open and slot `now - 1` in its metering
@@ -267,6 +274,13 @@ fn open_phase_cells(chain: &Chain) -> Vec<Cell> {
 			order(now + 2, Side::Buy, 10, PRICE),
 			OrdersError::Suspended,
 		),
+		refused(
+			"orders.place_order",
+			"the account's order limit",
+			signed("//Dave"),
+			order(now + 3, Side::Sell, 1, PRICE),
+			OrdersError::TooManyOrdersForAccount,
+		),
 		// orders.place_orders
 		refused(
 			"orders.place_orders",
@@ -322,6 +336,13 @@ fn open_phase_cells(chain: &Chain) -> Vec<Cell> {
 			"unknown id",
 			signed("//Bob"),
 			cancel(u64::MAX),
+			OrdersError::UnknownOrder,
+		),
+		refused(
+			"orders.cancel_order",
+			"duplicate (cancelled already)",
+			signed("//Bob"),
+			cancel(chain.bob_cancelled),
 			OrdersError::UnknownOrder,
 		),
 		refused(
