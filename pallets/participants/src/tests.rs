@@ -118,7 +118,12 @@ mod zones {
 			);
 			// Retail fits one connection's energy but not the largest imbalance, twice that: a
 			// household that sold its whole connection and drew its whole connection instead.
-			let retail = Tariffs { grid_fee: 0, seller_collateral: 0, retail_price: limit / 2 + 1, ..tariffs() };
+			let retail = Tariffs {
+				grid_fee: 0,
+				seller_collateral: 0,
+				retail_price: limit / 2 + 1,
+				..tariffs()
+			};
 			assert_noop!(
 				Participants::set_tariffs(signed(OPERATOR), ZONE, retail),
 				Error::<Test>::TariffsOverflow

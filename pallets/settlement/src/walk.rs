@@ -94,7 +94,9 @@ impl<T: Config> Pallet<T> {
 					meter.consume(T::WeightInfo::empty_slot());
 					1
 				},
-				Some(p) => Self::advance(p, &mut progress, max_steps.saturating_sub(steps), &mut meter),
+				Some(p) => {
+					Self::advance(p, &mut progress, max_steps.saturating_sub(steps), &mut meter)
+				},
 			};
 			if taken == 0 {
 				break;
