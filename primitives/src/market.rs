@@ -142,6 +142,12 @@ impl MarketConfig {
 		unix_secs.checked_div(self.slot_secs).unwrap_or(unix_secs)
 	}
 
+	/// The most slots that can be in their clearing phase at once, after the current one: those
+	/// within `gate_closure_secs` of now.
+	pub fn slots_in_clearing_at_most(&self) -> u64 {
+		self.gate_closure_secs.checked_div(self.slot_secs).unwrap_or(0).saturating_add(1)
+	}
+
 	/// When `slot` starts, in unix seconds.
 	pub fn slot_start(&self, slot: Slot) -> u64 {
 		slot.saturating_mul(self.slot_secs)

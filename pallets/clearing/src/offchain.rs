@@ -22,7 +22,7 @@ impl<T: Config> Pallet<T> {
 		let config = T::Clock::config();
 		let current = T::Clock::current_slot();
 		// Slots in their clearing phase lie within gate_closure_secs of now.
-		let ahead = config.gate_closure_secs.checked_div(config.slot_secs).unwrap_or(0).saturating_add(1);
+		let ahead = config.slots_in_clearing_at_most();
 		for slot in current.saturating_add(1)..=current.saturating_add(ahead) {
 			if T::Clock::phase(slot) == SlotPhase::Clearing
 				&& !Outcomes::<T>::contains_key(slot)

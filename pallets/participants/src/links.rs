@@ -54,7 +54,7 @@ impl<T: Config> Pallet<T> {
 		let Some(default) = Self::default_link(zone) else { return };
 		let config = T::Clock::config();
 		let first = T::Clock::current_slot().saturating_add(1);
-		let count = config.gate_closure_secs.checked_div(config.slot_secs).unwrap_or(0).saturating_add(1);
+		let count = config.slots_in_clearing_at_most();
 		for slot in first..first.saturating_add(count) {
 			if T::Clock::phase(slot) == SlotPhase::Clearing
 				&& !SlotLinks::<T>::contains_key(slot, zone)
